@@ -1,0 +1,403 @@
+//! `ctkit verify`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use ctkit::input::{Block, read_blocks};
+use ctkit::loglist::{LogList, parse_rfc3339_ms};
+use ctkit::summary::{Summary, summarize};
+use ctkit::verify::{IssuerCandidate, SctResult, SctStatus, Verifier};
+use ctkit::x509::CertificateLayout;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::{Format, read_input, report};
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Certificates to verify, DER or PEM. In PEM, the certificate after
+    /// the first is taken as its issuer unless --issuer is given.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The issuer's certificate (DER or PEM; the first certificate is used).
+    #[arg(long)]
+    pub issuer: Option<PathBuf>,
+    /// A v3 log list (JSON) to use instead of the compiled-in one; repeat to
+    /// combine several lists.
+    #[arg(long = "log-list")]
+    pub log_lists: Vec<PathBuf>,
+    /// Judge SCT timestamps against this time (RFC 3339) instead of the
+    /// system clock.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Output format. With JSON, one file gives one pretty-printed object;
+    /// several files give one compact object per line.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Worker threads for many files (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// The issuer and the certificate it was read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuerReport {
+    pub source: String,
+    pub subject: Option<String>,
+    /// Hex SHA-256 of its SubjectPublicKeyInfo.
+    pub key_hash: String,
+}
+
+/// The result for one input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub certificate: Option<Summary>,
+    pub issuer: Option<IssuerReport>,
+    pub scts: Vec<SctResult>,
+    /// A remark on the result, such as a missing SCT list, which exits 1
+    /// like any other certificate whose SCTs do not all verify.
+    pub note: Option<String>,
+    /// Why the file could not be verified at all.
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    fn failed(file: &str, error: String) -> Self {
+        Self {
+            file: file.to_owned(),
+            certificate: None,
+            issuer: None,
+            scts: Vec::new(),
+            note: None,
+            error: Some(error),
+        }
+    }
+
+    /// 0 when every SCT is valid, 1 when any is not or there are none, 2
+    /// when the input could not be used.
+    pub fn exit_class(&self) -> u8 {
+        if self.error.is_some() {
+            2
+        } else if self.scts.is_empty() || self.scts.iter().any(|s| s.status != SctStatus::Valid) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Loads the log lists named on the command line, or the compiled-in one.
+pub fn load_log_list(paths: &[PathBuf]) -> Result<LogList, String> {
+    if paths.is_empty() {
+        return Ok(LogList::bundled());
+    }
+    let mut list = LogList::default();
+    for path in paths {
+        let data = std::fs::read(path)
+            .map_err(|e| format!("cannot read log list {}: {e}", path.display()))?;
+        let more = LogList::from_json(&data).map_err(|e| format!("{}: {e}", path.display()))?;
+        list.extend(more);
+    }
+    Ok(list)
+}
+
+/// Verifies the first certificate of `blocks`; `issuer` overrides the
+/// second block as the issuer.
+pub fn verify_blocks(
+    verifier: &Verifier<'_>,
+    name: &str,
+    blocks: &[Block],
+    issuer: Option<(&str, &[Block])>,
+    with_summary: bool,
+) -> FileReport {
+    let Some(leaf) = blocks.first() else {
+        return FileReport::failed(name, "no certificate in input".into());
+    };
+    let layout = match CertificateLayout::parse(&leaf.der) {
+        Ok(layout) => layout,
+        Err(e) => return FileReport::failed(name, format!("certificate: {e}")),
+    };
+
+    let (issuer_source, issuer_der) = match issuer {
+        Some((source, issuer_blocks)) => match issuer_blocks.first() {
+            Some(block) => (source.to_owned(), &block.der),
+            None => return FileReport::failed(name, format!("{source}: no certificate")),
+        },
+        None => match blocks.get(1) {
+            Some(block) => (format!("certificate #2 of {name}"), &block.der),
+            None => {
+                return FileReport::failed(
+                    name,
+                    "no issuer: the file holds one certificate; pass the issuer with --issuer or append it to the PEM file".into(),
+                );
+            }
+        },
+    };
+    let issuer_layout = match CertificateLayout::parse(issuer_der) {
+        Ok(layout) => layout,
+        Err(e) => return FileReport::failed(name, format!("issuer ({issuer_source}): {e}")),
+    };
+    let issuer_key_hash = issuer_layout.key_hash();
+
+    // Every other certificate in the input is a candidate issuer for the
+    // diagnostics of a failed signature.
+    let mut candidates = Vec::new();
+    let all = blocks
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, b)| (format!("certificate #{} of {name}", i + 1), b))
+        .chain(issuer.into_iter().flat_map(|(source, bs)| {
+            bs.iter()
+                .enumerate()
+                .map(move |(i, b)| (format!("certificate #{} of {source}", i + 1), b))
+        }));
+    for (label, block) in all {
+        if let Ok(candidate) = CertificateLayout::parse(&block.der) {
+            candidates.push(IssuerCandidate {
+                label,
+                key_hash: candidate.key_hash(),
+            });
+        }
+    }
+
+    let scts = verifier.verify_embedded(&layout, issuer_key_hash, &candidates);
+    let (certificate, issuer_subject) = if with_summary {
+        (
+            summarize(&leaf.der).ok(),
+            summarize(issuer_der).ok().map(|s| s.subject),
+        )
+    } else {
+        (None, None)
+    };
+    let note = layout
+        .sct_list
+        .is_none()
+        .then(|| "the certificate has no SCT list extension (1.3.6.1.4.1.11129.2.4.2)".to_owned());
+    FileReport {
+        file: name.to_owned(),
+        certificate,
+        issuer: Some(IssuerReport {
+            source: issuer_source,
+            subject: issuer_subject,
+            key_hash: hex::encode(issuer_key_hash),
+        }),
+        scts,
+        note,
+        error: None,
+    }
+}
+
+pub fn run(args: &VerifyArgs) -> ExitCode {
+    let logs = match load_log_list(&args.log_lists) {
+        Ok(logs) => logs,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let verifier = match &args.at {
+        None => Verifier::with_system_clock(&logs),
+        Some(at) => match parse_rfc3339_ms(at) {
+            Some(ms) => Verifier::new(&logs, ms),
+            None => {
+                report(&format!(
+                    "--at {at:?}: not an RFC 3339 time such as 2024-01-31T12:00:00Z"
+                ));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let issuer = match &args.issuer {
+        None => None,
+        Some(path) => match load_blocks(path) {
+            Ok(blocks) => Some((path.display().to_string(), blocks)),
+            Err(e) => {
+                report(&e);
+                return ExitCode::from(2);
+            }
+        },
+    };
+
+    let verify_one = |path: &PathBuf| -> FileReport {
+        let name = path.display().to_string();
+        match load_blocks(path) {
+            Ok(blocks) => verify_blocks(
+                &verifier,
+                &name,
+                &blocks,
+                issuer.as_ref().map(|(s, b)| (s.as_str(), b.as_slice())),
+                true,
+            ),
+            Err(e) => FileReport::failed(&name, e),
+        }
+    };
+    let reports: Vec<FileReport> = match args.jobs {
+        Some(1) => args.files.iter().map(verify_one).collect(),
+        jobs => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs.unwrap_or(0))
+                .build();
+            match pool {
+                Ok(pool) => pool.install(|| args.files.par_iter().map(verify_one).collect()),
+                Err(_) => args.files.iter().map(verify_one).collect(),
+            }
+        }
+    };
+
+    print_reports(&reports, args.format);
+    for r in &reports {
+        if let Some(e) = &r.error {
+            report(&format!("{}: {e}", r.file));
+        }
+    }
+    let worst = reports
+        .iter()
+        .map(FileReport::exit_class)
+        .max()
+        .unwrap_or(2);
+    ExitCode::from(worst)
+}
+
+fn load_blocks(path: &Path) -> Result<Vec<Block>, String> {
+    let data = read_input(path)?;
+    read_blocks(&data).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn print_reports(reports: &[FileReport], format: Format) {
+    match format {
+        Format::Json if reports.len() == 1 => {
+            if let Some(text) = reports
+                .first()
+                .and_then(|r| serde_json::to_string_pretty(r).ok())
+            {
+                println!("{text}");
+            }
+        }
+        Format::Json => {
+            for r in reports {
+                if let Ok(text) = serde_json::to_string(r) {
+                    println!("{text}");
+                }
+            }
+        }
+        Format::Text => {
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", render_text(r));
+            }
+        }
+    }
+}
+
+fn render_text(r: &FileReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.file);
+    if let Some(e) = &r.error {
+        let _ = writeln!(out, "  error: {e}");
+        return out;
+    }
+    if let Some(c) = &r.certificate {
+        if !c.subject.is_empty() {
+            let _ = writeln!(out, "  certificate: {}", c.subject);
+            let _ = writeln!(
+                out,
+                "    issuer {}; serial {}; valid {} to {}",
+                c.issuer, c.serial, c.not_before, c.not_after
+            );
+        }
+    }
+    if let Some(i) = &r.issuer {
+        let _ = writeln!(
+            out,
+            "  issuer key: {} (from {}), SHA-256 of its SubjectPublicKeyInfo {}",
+            i.subject.as_deref().unwrap_or("unparsed certificate"),
+            i.source,
+            i.key_hash
+        );
+    }
+    if let Some(note) = &r.note {
+        let _ = writeln!(out, "  {note}");
+    }
+    if r.scts.is_empty() {
+        let _ = writeln!(out, "  no SCTs to verify");
+    }
+    for s in &r.scts {
+        let log = s.log_name.as_deref().unwrap_or("unknown log");
+        let operator = s
+            .operator
+            .as_deref()
+            .map(|o| format!(", operated by {o}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  SCT #{}: {}", s.index + 1, s.status.as_str());
+        let _ = writeln!(out, "    log: {log}{operator}");
+        if let Some(id) = &s.log_id {
+            let _ = writeln!(out, "    log ID: {id}");
+        }
+        if let (Some(ts), Some(time)) = (s.timestamp, &s.time) {
+            let _ = writeln!(out, "    timestamp: {time} ({ts} ms)");
+        }
+        if let (Some(h), Some(a)) = (&s.hash_algorithm, &s.signature_algorithm) {
+            let _ = writeln!(out, "    algorithms: hash {h}, signature {a}");
+        }
+        if let Some(index) = s.leaf_index {
+            let _ = writeln!(out, "    leaf index (static-ct-api extension): {index}");
+        }
+        if let Some(info) = &s.log {
+            let mut state = match (&info.state, &info.state_since) {
+                (Some(state), Some(since)) => format!("{state} since {since}"),
+                _ => "no state in the list".to_owned(),
+            };
+            if let Some(before) = info.issued_before_state {
+                state.push_str(if before {
+                    "; SCT issued before that"
+                } else {
+                    "; SCT issued after that"
+                });
+            }
+            if let Some(inside) = info.in_temporal_interval {
+                state.push_str(if inside {
+                    "; SCT time inside the log's temporal interval"
+                } else {
+                    "; SCT time outside the log's temporal interval"
+                });
+            }
+            let _ = writeln!(out, "    log state: {state}");
+        }
+        if let Some(detail) = &s.detail {
+            let _ = writeln!(out, "    detail: {detail}");
+        }
+        if let Some(d) = &s.diagnostics {
+            let _ = writeln!(
+                out,
+                "    signed data: {} with issuer key hash {}",
+                d.entry_type, d.issuer_key_hash
+            );
+            let _ = writeln!(
+                out,
+                "    rebuilt TBSCertificate: {} bytes, SHA-256 {}",
+                d.tbs_length, d.tbs_sha256
+            );
+            if d.would_verify_with.is_empty() {
+                let _ = writeln!(out, "    no other certificate in the input makes it verify");
+            }
+            for alt in &d.would_verify_with {
+                let _ = writeln!(out, "    would verify with {alt}");
+            }
+        }
+    }
+    let valid = r
+        .scts
+        .iter()
+        .filter(|s| s.status == SctStatus::Valid)
+        .count();
+    if !r.scts.is_empty() {
+        let _ = writeln!(out, "  result: {valid} of {} SCTs valid", r.scts.len());
+    }
+    out
+}

@@ -1,0 +1,166 @@
+//! The layer-by-layer view of a certificate and its SCT list, as a tree with
+//! text and JSON renderings.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::annotate::{Node, TreeBuilder};
+use crate::error::DecodeError;
+use crate::summary::{Summary, summarize};
+use crate::x509::CertificateLayout;
+
+/// A decode error in a form that serializes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    pub layer: String,
+    pub field: &'static str,
+    pub offset: usize,
+    pub message: String,
+}
+
+impl From<&DecodeError> for ErrorReport {
+    fn from(e: &DecodeError) -> Self {
+        Self {
+            layer: e.layer.to_string(),
+            field: e.field,
+            offset: e.offset,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Everything `inspect` learned about one DER object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    /// 1-based position of the object in the input.
+    pub number: usize,
+    /// The PEM label, or `None` for DER input.
+    pub label: Option<String>,
+    pub summary: Option<Summary>,
+    /// Why the summary could not be made.
+    pub summary_error: Option<String>,
+    /// The decoded layers, up to the first error.
+    pub tree: Vec<Node>,
+    pub error: Option<ErrorReport>,
+}
+
+/// Decodes a DER certificate as far as it goes.
+pub fn inspect_certificate(number: usize, label: Option<String>, der: &[u8]) -> Inspection {
+    let (summary, summary_error) = match summarize(der) {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e)),
+    };
+    let mut builder = TreeBuilder::new();
+    let result = CertificateLayout::decode(der, &mut builder);
+    let error = result.err();
+    let end = error.as_ref().map_or(der.len(), |e| e.offset);
+    Inspection {
+        number,
+        label,
+        summary,
+        summary_error,
+        tree: builder.finish(end),
+        error: error.as_ref().map(ErrorReport::from),
+    }
+}
+
+/// Longest hex shown for one node in text output, in bytes.
+const TEXT_BYTES_MAX: usize = 40;
+
+/// Renders an inspection as indented text.
+pub fn render_text(inspection: &Inspection) -> String {
+    let mut out = String::new();
+    let label = inspection.label.as_deref().unwrap_or("DER");
+    let _ = writeln!(out, "Object #{} ({label})", inspection.number);
+    match (&inspection.summary, &inspection.summary_error) {
+        (Some(s), _) => render_summary(&mut out, s),
+        (None, Some(e)) => {
+            let _ = writeln!(out, "  summary unavailable: {e}");
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(
+        out,
+        "\n  Layers (offset: decimal byte offset into the DER; header: tag and length bytes, or TLS length prefix)"
+    );
+    for node in &inspection.tree {
+        render_node(&mut out, node, 1);
+    }
+    if let Some(e) = &inspection.error {
+        let _ = writeln!(out, "\n  error: {}", e.message);
+    }
+    out
+}
+
+fn render_summary(out: &mut String, s: &Summary) {
+    let _ = writeln!(out, "  subject:             {}", s.subject);
+    let _ = writeln!(out, "  issuer:              {}", s.issuer);
+    let _ = writeln!(out, "  serial:              {}", s.serial);
+    let _ = writeln!(out, "  not before:          {}", s.not_before);
+    let _ = writeln!(out, "  not after:           {}", s.not_after);
+    if !s.subject_alt_names.is_empty() {
+        let _ = writeln!(
+            out,
+            "  subject alt names:   {}",
+            s.subject_alt_names.join(", ")
+        );
+    }
+    let _ = writeln!(out, "  public key:          {}", s.public_key);
+    let _ = writeln!(out, "  signature algorithm: {}", s.signature_algorithm);
+    let _ = writeln!(out, "  SHA-256:             {}", s.sha256);
+    if s.is_precertificate {
+        let _ = writeln!(
+            out,
+            "  precertificate:      yes (carries the poison extension, RFC 6962 3.1)"
+        );
+    }
+    let _ = writeln!(out, "  extensions:");
+    for e in &s.extensions {
+        let _ = writeln!(out, "    {e}");
+    }
+}
+
+fn render_node(out: &mut String, node: &Node, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let header = if node.header.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", spaced_hex(&node.header))
+    };
+    let _ = writeln!(
+        out,
+        "{indent}{:>6} {}{header}: {}  ({}; {} byte{})",
+        node.offset,
+        node.name,
+        node.value,
+        node.spec,
+        node.length,
+        if node.length == 1 { "" } else { "s" }
+    );
+    if let Some(bytes) = &node.bytes {
+        if node.children.is_empty() && !bytes.is_empty() && depth > 0 {
+            let shown: String = bytes.chars().take(TEXT_BYTES_MAX * 2).collect();
+            let more = if bytes.len() > TEXT_BYTES_MAX * 2 {
+                " ..."
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "{indent}       = {}{more}", spaced_hex(&shown));
+        }
+    }
+    for child in &node.children {
+        render_node(out, child, depth + 1);
+    }
+}
+
+fn spaced_hex(hex: &str) -> String {
+    let mut out = String::with_capacity(hex.len() * 3 / 2);
+    for (i, c) in hex.chars().enumerate() {
+        if i > 0 && i % 2 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,504 @@
+//! Where things sit in a DER certificate, and the TBSCertificate a log
+//! signs for a precertificate (RFC 6962 3.1 and 3.2).
+//!
+//! ```text
+//! Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+//! TBSCertificate ::= SEQUENCE {
+//!     version [0] EXPLICIT Version DEFAULT v1, serialNumber, signature, issuer,
+//!     validity, subject, subjectPublicKeyInfo,
+//!     issuerUniqueID [1] IMPLICIT OPTIONAL, subjectUniqueID [2] IMPLICIT OPTIONAL,
+//!     extensions [3] EXPLICIT Extensions OPTIONAL }
+//! Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,
+//!     critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+//! ```
+
+use aws_lc_rs::digest;
+
+use crate::annotate::{Annotator, Discard};
+use crate::der::{
+    self, DerReader, TAG_BIT_STRING, TAG_BOOLEAN, TAG_EXTENSIONS, TAG_INTEGER, TAG_NULL,
+    TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, Tlv,
+};
+use crate::error::{DecodeError, ErrorKind, Layer};
+use crate::sct::SctList;
+
+/// 1.3.6.1.4.1.11129.2.4.2, the embedded SCT list extension (RFC 6962 3.3).
+pub const OID_SCT_LIST: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
+/// 1.3.6.1.4.1.11129.2.4.3, the precertificate poison extension (RFC 6962 3.1).
+pub const OID_PRECERT_POISON: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x03];
+/// 1.3.6.1.4.1.11129.2.4.4, the Precertificate Signing Certificate EKU (RFC 6962 3.1).
+pub const OID_PRECERT_SIGNING: &[u8] =
+    &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x04];
+/// 1.3.6.1.4.1.11129.2.4.5, the SCT list in an OCSP single response (RFC 6962 3.3).
+pub const OID_OCSP_SCT_LIST: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x05];
+
+const SPEC_CERT: &str = "RFC 5280 4.1";
+const SPEC_EXT: &str = "RFC 5280 4.1 and 4.2";
+
+/// One `Extension` in a TBSCertificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extension<'a> {
+    /// 0-based position in the Extensions SEQUENCE.
+    pub index: usize,
+    pub tlv: Tlv<'a>,
+    /// Content bytes of extnID.
+    pub oid: &'a [u8],
+    /// The `critical` BOOLEAN when it is encoded; DER omits it when FALSE.
+    pub critical: Option<Tlv<'a>>,
+    /// The extnValue OCTET STRING.
+    pub value: Tlv<'a>,
+}
+
+impl Extension<'_> {
+    pub fn is_critical(&self) -> bool {
+        self.critical.is_some_and(|c| c.content != [0x00])
+    }
+}
+
+/// The byte layout of a certificate: the spans a verifier and an inspector
+/// need, and the decoded SCT list when there is one.
+#[derive(Debug, Clone)]
+pub struct CertificateLayout<'a> {
+    pub der: &'a [u8],
+    pub certificate: Tlv<'a>,
+    pub tbs: Tlv<'a>,
+    pub subject_public_key_info: Tlv<'a>,
+    /// The `[3] EXPLICIT` wrapper.
+    pub extensions_field: Option<Tlv<'a>>,
+    /// The `Extensions` SEQUENCE inside the wrapper.
+    pub extensions_sequence: Option<Tlv<'a>>,
+    pub extensions: Vec<Extension<'a>>,
+    pub sct_list: Option<SctList>,
+}
+
+impl<'a> CertificateLayout<'a> {
+    /// Decodes the certificate structure that `der` must fill exactly.
+    pub fn parse(der: &'a [u8]) -> Result<Self, DecodeError> {
+        Self::decode(der, &mut Discard)
+    }
+
+    /// Decodes the structure, reporting the fields that matter for CT to `a`.
+    pub fn decode<A: Annotator>(der: &'a [u8], a: &mut A) -> Result<Self, DecodeError> {
+        let mut outer = DerReader::new(der, 0, Layer::Certificate);
+        let certificate = outer.expect(TAG_SEQUENCE, "Certificate")?;
+        a.open(
+            "Certificate",
+            0,
+            certificate.header,
+            || describe_header(&certificate, "SEQUENCE"),
+            SPEC_CERT,
+        );
+        let mut cert = certificate.reader(Layer::Certificate);
+
+        let tbs = cert.expect(TAG_SEQUENCE, "tbsCertificate")?;
+        a.open(
+            "tbsCertificate",
+            tbs.offset,
+            tbs.header,
+            || describe_header(&tbs, "SEQUENCE"),
+            SPEC_CERT,
+        );
+        let mut fields = tbs.reader(Layer::TbsCertificate);
+
+        let leaf = |a: &mut A, name: &str, tlv: &Tlv<'_>, spec: &'static str| {
+            a.leaf(
+                name,
+                tlv.offset,
+                tlv.header,
+                tlv.content,
+                || describe_header(tlv, tag_name(tlv.tag)),
+                spec,
+            );
+        };
+        if let Some(version) = fields.optional(0xa0, "version")? {
+            leaf(a, "version", &version, "RFC 5280 4.1.2.1");
+        }
+        let serial = fields.expect(TAG_INTEGER, "serialNumber")?;
+        leaf(a, "serialNumber", &serial, "RFC 5280 4.1.2.2");
+        let signature = fields.expect(TAG_SEQUENCE, "signature")?;
+        leaf(a, "signature", &signature, "RFC 5280 4.1.2.3");
+        let issuer = fields.expect(TAG_SEQUENCE, "issuer")?;
+        leaf(a, "issuer", &issuer, "RFC 5280 4.1.2.4");
+        let validity = fields.expect(TAG_SEQUENCE, "validity")?;
+        leaf(a, "validity", &validity, "RFC 5280 4.1.2.5");
+        let subject = fields.expect(TAG_SEQUENCE, "subject")?;
+        leaf(a, "subject", &subject, "RFC 5280 4.1.2.6");
+        let spki = fields.expect(TAG_SEQUENCE, "subjectPublicKeyInfo")?;
+        leaf(a, "subjectPublicKeyInfo", &spki, "RFC 5280 4.1.2.7");
+        if let Some(uid) = fields.optional(0x81, "issuerUniqueID")? {
+            leaf(a, "issuerUniqueID", &uid, "RFC 5280 4.1.2.8");
+        }
+        if let Some(uid) = fields.optional(0x82, "subjectUniqueID")? {
+            leaf(a, "subjectUniqueID", &uid, "RFC 5280 4.1.2.8");
+        }
+
+        let mut layout = CertificateLayout {
+            der,
+            certificate,
+            tbs,
+            subject_public_key_info: spki,
+            extensions_field: None,
+            extensions_sequence: None,
+            extensions: Vec::new(),
+            sct_list: None,
+        };
+        if let Some(field) = fields.optional(TAG_EXTENSIONS, "extensions")? {
+            layout.decode_extensions(field, a)?;
+        }
+        fields.finish("tbsCertificate")?;
+        a.close(tbs.end());
+
+        let algorithm = cert.expect(TAG_SEQUENCE, "signatureAlgorithm")?;
+        leaf(a, "signatureAlgorithm", &algorithm, "RFC 5280 4.1.1.2");
+        let value = cert.expect(TAG_BIT_STRING, "signatureValue")?;
+        leaf(a, "signatureValue", &value, "RFC 5280 4.1.1.3");
+        cert.finish("Certificate")?;
+        a.close(certificate.end());
+        outer.finish("Certificate")?;
+        Ok(layout)
+    }
+
+    fn decode_extensions<A: Annotator>(
+        &mut self,
+        field: Tlv<'a>,
+        a: &mut A,
+    ) -> Result<(), DecodeError> {
+        a.open(
+            "extensions",
+            field.offset,
+            field.header,
+            || describe_header(&field, "[3] EXPLICIT"),
+            "RFC 5280 4.1.2.9",
+        );
+        let mut wrapper = field.reader(Layer::Extensions);
+        let sequence = wrapper.expect(TAG_SEQUENCE, "Extensions")?;
+        a.open(
+            "Extensions",
+            sequence.offset,
+            sequence.header,
+            || describe_header(&sequence, "SEQUENCE"),
+            "RFC 5280 4.1.2.9",
+        );
+        wrapper.finish("extensions")?;
+        let mut list = sequence.reader(Layer::Extensions);
+        if list.is_empty() {
+            // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
+            return Err(list.error("Extensions", ErrorKind::Empty));
+        }
+        while !list.is_empty() {
+            let index = self.extensions.len();
+            list.set_layer(Layer::Extension(index));
+            let extension = decode_extension(&mut list, index, a)?;
+            if extension.oid == OID_SCT_LIST {
+                self.sct_list = Some(decode_sct_list_value(&extension, a)?);
+                a.close(extension.tlv.end());
+            } else if extension.oid == OID_PRECERT_POISON {
+                annotate_poison(&extension, a);
+                a.close(extension.tlv.end());
+            }
+            self.extensions.push(extension);
+        }
+        a.close(sequence.end());
+        a.close(field.end());
+        self.extensions_field = Some(field);
+        self.extensions_sequence = Some(sequence);
+        Ok(())
+    }
+
+    pub fn extension(&self, oid: &[u8]) -> Option<&Extension<'a>> {
+        self.extensions.iter().find(|e| e.oid == oid)
+    }
+
+    /// Whether the certificate carries the poison extension.
+    pub fn is_precertificate(&self) -> bool {
+        self.extension(OID_PRECERT_POISON).is_some()
+    }
+
+    /// The TBSCertificate with the extensions named by `oids` removed and the
+    /// enclosing lengths re-encoded; every other byte is copied unchanged.
+    ///
+    /// When no extension is left, the `[3]` field is dropped as a whole,
+    /// since `Extensions` must hold at least one element.
+    pub fn tbs_without(&self, oids: &[&[u8]]) -> Vec<u8> {
+        let (Some(field), Some(sequence)) = (self.extensions_field, self.extensions_sequence)
+        else {
+            return slice(self.der, self.tbs.offset, self.tbs.end()).to_vec();
+        };
+        let kept: Vec<&Extension<'_>> = self
+            .extensions
+            .iter()
+            .filter(|e| !oids.contains(&e.oid))
+            .collect();
+        if kept.len() == self.extensions.len() {
+            return slice(self.der, self.tbs.offset, self.tbs.end()).to_vec();
+        }
+
+        let mut extensions_field = Vec::new();
+        if !kept.is_empty() {
+            let mut body = Vec::with_capacity(sequence.content.len());
+            for e in &kept {
+                body.extend_from_slice(slice(self.der, e.tlv.offset, e.tlv.end()));
+            }
+            let mut inner = Vec::with_capacity(body.len() + 6);
+            der::write_tlv(TAG_SEQUENCE, &body, &mut inner);
+            der::write_tlv(TAG_EXTENSIONS, &inner, &mut extensions_field);
+        }
+
+        let mut content = Vec::with_capacity(self.tbs.content.len());
+        content.extend_from_slice(slice(self.der, self.tbs.content_offset(), field.offset));
+        content.extend_from_slice(&extensions_field);
+        content.extend_from_slice(slice(self.der, field.end(), self.tbs.end()));
+        let mut out = Vec::with_capacity(content.len() + 6);
+        der::write_tlv(TAG_SEQUENCE, &content, &mut out);
+        out
+    }
+
+    /// The TBSCertificate a log signs in a `precert_entry` for this
+    /// certificate: without the SCT list and without the poison (RFC 6962
+    /// 3.2). For a final certificate this is the precertificate's TBS.
+    pub fn precert_tbs(&self) -> Vec<u8> {
+        self.tbs_without(&[OID_SCT_LIST, OID_PRECERT_POISON])
+    }
+
+    /// The DER `SubjectPublicKeyInfo`, header included.
+    pub fn spki_der(&self) -> &'a [u8] {
+        slice(
+            self.der,
+            self.subject_public_key_info.offset,
+            self.subject_public_key_info.end(),
+        )
+    }
+
+    /// SHA-256 of the DER SubjectPublicKeyInfo: the `issuer_key_hash` when
+    /// this certificate is the issuer (RFC 6962 3.2).
+    pub fn key_hash(&self) -> [u8; 32] {
+        sha256(self.spki_der())
+    }
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    let digest = digest::digest(&digest::SHA256, data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+fn slice(data: &[u8], start: usize, end: usize) -> &[u8] {
+    data.get(start..end).unwrap_or_default()
+}
+
+fn decode_extension<'a, A: Annotator>(
+    list: &mut DerReader<'a>,
+    index: usize,
+    a: &mut A,
+) -> Result<Extension<'a>, DecodeError> {
+    let layer = Layer::Extension(index);
+    let tlv = list.expect(TAG_SEQUENCE, "Extension")?;
+    let mut r = tlv.reader(layer);
+    let oid_tlv = r.expect(TAG_OID, "extnID")?;
+    let critical = r.optional(TAG_BOOLEAN, "critical")?;
+    if let Some(c) = critical {
+        // X.690 11.1: DER encodes TRUE as 0xFF, and the content is one byte.
+        if c.content.len() != 1 {
+            return Err(DecodeError::new(
+                layer,
+                "critical",
+                c.offset,
+                ErrorKind::InvalidValue("BOOLEAN must be one byte"),
+            ));
+        }
+    }
+    let value = r.expect(TAG_OCTET_STRING, "extnValue")?;
+    r.finish("Extension")?;
+    let extension = Extension {
+        index,
+        tlv,
+        oid: oid_tlv.content,
+        critical,
+        value,
+    };
+
+    let name = extension_name(extension.oid);
+    let oid_text = der::oid_to_string(extension.oid).unwrap_or_else(|| "invalid OID".into());
+    let detailed = extension.oid == OID_SCT_LIST || extension.oid == OID_PRECERT_POISON;
+    if !detailed {
+        a.leaf(
+            &format!("Extension #{}", index + 1),
+            tlv.offset,
+            tlv.header,
+            tlv.content,
+            || {
+                format!(
+                    "{oid_text} {name}{}",
+                    if extension.is_critical() {
+                        ", critical"
+                    } else {
+                        ""
+                    }
+                )
+            },
+            SPEC_EXT,
+        );
+        return Ok(extension);
+    }
+
+    a.open(
+        &format!("Extension #{}", index + 1),
+        tlv.offset,
+        tlv.header,
+        || describe_header(&tlv, "SEQUENCE"),
+        "RFC 5280 4.1",
+    );
+    a.leaf(
+        "extnID",
+        oid_tlv.offset,
+        oid_tlv.header,
+        oid_tlv.content,
+        || format!("{oid_text} ({name})"),
+        "RFC 5280 4.1",
+    );
+    match critical {
+        None => a.leaf(
+            "critical",
+            value.offset,
+            &[],
+            &[],
+            || "absent, so FALSE: the field is DEFAULT FALSE and DER omits a default value (X.690 11.5)".into(),
+            "RFC 5280 4.1",
+        ),
+        Some(c) => a.leaf(
+            "critical",
+            c.offset,
+            c.header,
+            c.content,
+            || match c.content {
+                [0xff] => "TRUE".into(),
+                [0x00] => "FALSE, encoded although DER omits a DEFAULT value (X.690 11.5)".into(),
+                _ => "TRUE, but not encoded as 0xFF as DER requires (X.690 11.1)".into(),
+            },
+            "RFC 5280 4.1",
+        ),
+    }
+    Ok(extension)
+}
+
+/// Unwraps extnValue OCTET STRING { OCTET STRING { SignedCertificateTimestampList } }.
+fn decode_sct_list_value<A: Annotator>(
+    extension: &Extension<'_>,
+    a: &mut A,
+) -> Result<SctList, DecodeError> {
+    let value = extension.value;
+    a.open(
+        "extnValue",
+        value.offset,
+        value.header,
+        || describe_header(&value, "OCTET STRING"),
+        "RFC 5280 4.1",
+    );
+    let mut outer = value.reader(Layer::SctListExtension);
+    let inner = outer.expect(TAG_OCTET_STRING, "inner OCTET STRING")?;
+    a.open(
+        "SignedCertificateTimestampList OCTET STRING",
+        inner.offset,
+        inner.header,
+        || describe_header(&inner, "OCTET STRING"),
+        "RFC 6962 3.3",
+    );
+    outer.finish("extnValue")?;
+    let list = SctList::decode(inner.content, inner.content_offset(), a)?;
+    a.close(inner.end());
+    a.close(value.end());
+    Ok(list)
+}
+
+fn annotate_poison<A: Annotator>(extension: &Extension<'_>, a: &mut A) {
+    let value = extension.value;
+    a.open(
+        "extnValue",
+        value.offset,
+        value.header,
+        || describe_header(&value, "OCTET STRING"),
+        "RFC 5280 4.1",
+    );
+    let mut r = value.reader(Layer::Extension(extension.index));
+    match r.expect(TAG_NULL, "poison value") {
+        Ok(null) if null.content.is_empty() && r.is_empty() => a.leaf(
+            "NULL",
+            null.offset,
+            null.header,
+            null.content,
+            || "ASN.1 NULL: this is a precertificate. The poison makes it unusable as a certificate; a log signs its TBSCertificate without this extension".into(),
+            "RFC 6962 3.1",
+        ),
+        _ => a.leaf(
+            "value",
+            value.content_offset(),
+            &[],
+            value.content,
+            || "not exactly 05 00 (ASN.1 NULL), which RFC 6962 3.1 requires".into(),
+            "RFC 6962 3.1",
+        ),
+    }
+    a.close(value.end());
+}
+
+/// Describes a DER header: tag, length and how the length is encoded.
+pub fn describe_header(tlv: &Tlv<'_>, type_name: &str) -> String {
+    let len = tlv.content.len();
+    match tlv.header.get(1..) {
+        Some([short]) => format!("{type_name}, length {len} (short form 0x{short:02x})"),
+        Some([first, rest @ ..]) => {
+            let bytes: Vec<String> = rest.iter().map(|b| format!("0x{b:02x}")).collect();
+            format!(
+                "{type_name}, length {len} (long form: 0x{first:02x} says {} length byte{} follow{}: {})",
+                rest.len(),
+                if rest.len() == 1 { "" } else { "s" },
+                if rest.len() == 1 { "s" } else { "" },
+                bytes.join(" ")
+            )
+        }
+        _ => format!("{type_name}, length {len}"),
+    }
+}
+
+fn tag_name(tag: u8) -> &'static str {
+    match tag {
+        TAG_INTEGER => "INTEGER",
+        TAG_BIT_STRING => "BIT STRING",
+        TAG_OCTET_STRING => "OCTET STRING",
+        TAG_SEQUENCE => "SEQUENCE",
+        0xa0 => "[0] EXPLICIT",
+        0x81 => "[1] IMPLICIT",
+        0x82 => "[2] IMPLICIT",
+        _ => "element",
+    }
+}
+
+/// The name of a certificate extension by its OID content bytes.
+pub fn extension_name(oid: &[u8]) -> &'static str {
+    match oid {
+        OID_SCT_LIST => "SignedCertificateTimestampList",
+        OID_PRECERT_POISON => "precertificate poison",
+        [0x55, 0x1d, n] => match n {
+            14 => "subjectKeyIdentifier",
+            15 => "keyUsage",
+            17 => "subjectAltName",
+            18 => "issuerAltName",
+            19 => "basicConstraints",
+            30 => "nameConstraints",
+            31 => "cRLDistributionPoints",
+            32 => "certificatePolicies",
+            33 => "policyMappings",
+            35 => "authorityKeyIdentifier",
+            36 => "policyConstraints",
+            37 => "extKeyUsage",
+            54 => "inhibitAnyPolicy",
+            _ => "unknown",
+        },
+        [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01] => "authorityInfoAccess",
+        [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x0b] => "subjectInfoAccess",
+        [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x03] => "qcStatements",
+        [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18] => "TLS Feature",
+        _ => "unknown",
+    }
+}
