@@ -141,29 +141,11 @@ pub fn verify_blocks(
     };
     let issuer_key_hash = issuer_layout.key_hash();
 
-    // Every other certificate in the input is a candidate issuer for the
-    // diagnostics of a failed signature.
-    let mut candidates = Vec::new();
-    let all = blocks
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, b)| (format!("certificate #{} of {name}", i + 1), b))
-        .chain(issuer.into_iter().flat_map(|(source, bs)| {
-            bs.iter()
-                .enumerate()
-                .map(move |(i, b)| (format!("certificate #{} of {source}", i + 1), b))
-        }));
-    for (label, block) in all {
-        if let Ok(candidate) = CertificateLayout::parse(&block.der) {
-            candidates.push(IssuerCandidate {
-                label,
-                key_hash: candidate.key_hash(),
-            });
-        }
+    let mut scts = verifier.verify_embedded(&layout, issuer_key_hash, &[]);
+    if scts.iter().any(|s| s.status == SctStatus::InvalidSignature) {
+        let candidates = issuer_candidates(name, blocks, issuer);
+        scts = verifier.verify_embedded(&layout, issuer_key_hash, &candidates);
     }
-
-    let scts = verifier.verify_embedded(&layout, issuer_key_hash, &candidates);
     let (certificate, issuer_subject) = if with_summary {
         (
             summarize(&leaf.der).ok(),
@@ -188,6 +170,35 @@ pub fn verify_blocks(
         note,
         error: None,
     }
+}
+
+/// Every certificate of the input but the first, as candidate issuers for
+/// the diagnostics of a signature that does not verify.
+fn issuer_candidates(
+    name: &str,
+    blocks: &[Block],
+    issuer: Option<(&str, &[Block])>,
+) -> Vec<IssuerCandidate> {
+    let mut candidates = Vec::new();
+    let all = blocks
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, b)| (format!("certificate #{} of {name}", i + 1), b))
+        .chain(issuer.into_iter().flat_map(|(source, bs)| {
+            bs.iter()
+                .enumerate()
+                .map(move |(i, b)| (format!("certificate #{} of {source}", i + 1), b))
+        }));
+    for (label, block) in all {
+        if let Ok(candidate) = CertificateLayout::parse(&block.der) {
+            candidates.push(IssuerCandidate {
+                label,
+                key_hash: candidate.key_hash(),
+            });
+        }
+    }
+    candidates
 }
 
 pub fn run(args: &VerifyArgs) -> ExitCode {

@@ -161,7 +161,11 @@ impl LogKey {
         const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
         const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
-        let (algorithm, parameters, key) = split_spki(spki).map_err(|e| e.to_string())?;
+        let SpkiParts {
+            algorithm,
+            parameters,
+            key,
+        } = split_spki(spki).map_err(|e| e.to_string())?;
         let (kind, verifier): (KeyKind, &'static dyn VerificationAlgorithm) =
             match (algorithm, parameters) {
                 (EC_PUBLIC_KEY, Some(P256)) => {
@@ -214,9 +218,17 @@ impl LogKey {
     }
 }
 
-/// Splits a SubjectPublicKeyInfo into algorithm OID, parameters OID (when
-/// the parameters are an OID) and the subjectPublicKey bits.
-fn split_spki(spki: &[u8]) -> Result<(&[u8], Option<&[u8]>, &[u8]), DecodeError> {
+/// The parts of a SubjectPublicKeyInfo that select a verification algorithm.
+struct SpkiParts<'a> {
+    algorithm: &'a [u8],
+    /// The parameters when they are an OID (the curve of an EC key).
+    parameters: Option<&'a [u8]>,
+    /// The subjectPublicKey bits.
+    key: &'a [u8],
+}
+
+/// Splits a SubjectPublicKeyInfo into algorithm OID, parameters OID and key.
+fn split_spki(spki: &[u8]) -> Result<SpkiParts<'_>, DecodeError> {
     let layer = Layer::SubjectPublicKeyInfo;
     let mut outer = DerReader::new(spki, 0, layer);
     let seq = outer.expect(TAG_SEQUENCE, "SubjectPublicKeyInfo")?;
@@ -229,7 +241,11 @@ fn split_spki(spki: &[u8]) -> Result<(&[u8], Option<&[u8]>, &[u8]), DecodeError>
     let bits = r.expect(TAG_BIT_STRING, "subjectPublicKey")?;
     r.finish("SubjectPublicKeyInfo")?;
     match bits.content.split_first() {
-        Some((0, key)) => Ok((oid.content, parameters, key)),
+        Some((0, key)) => Ok(SpkiParts {
+            algorithm: oid.content,
+            parameters,
+            key,
+        }),
         _ => Err(DecodeError::new(
             layer,
             "subjectPublicKey",
