@@ -9,6 +9,12 @@ use serde::Serialize;
 
 /// Receives the fields of a structure in the order they are decoded.
 pub trait Annotator {
+    /// Whether calls are recorded; decoders skip building names and values
+    /// when they are not.
+    fn enabled(&self) -> bool {
+        true
+    }
+
     /// Starts a node that will have children; `header` is its tag and length
     /// bytes (DER) or its length prefix (TLS).
     fn open(
@@ -40,6 +46,11 @@ pub trait Annotator {
 pub struct Discard;
 
 impl Annotator for Discard {
+    #[inline(always)]
+    fn enabled(&self) -> bool {
+        false
+    }
+
     #[inline(always)]
     fn open(&mut self, _: &str, _: usize, _: &[u8], _: impl FnOnce() -> String, _: &'static str) {}
 

@@ -428,13 +428,12 @@ fn decode_serialized<A: Annotator>(
     let prefix = list.rest().get(..2).unwrap_or_default().to_vec();
     let mut r = list.vec16("SerializedSCT length")?;
     let len = r.remaining();
-    a.open(
-        &format!("SerializedSCT #{}", index + 1),
-        start,
-        &prefix,
-        || format!("{len} bytes"),
-        SPEC_LIST,
-    );
+    let name = if a.enabled() {
+        format!("SerializedSCT #{}", index + 1)
+    } else {
+        String::new()
+    };
+    a.open(&name, start, &prefix, || format!("{len} bytes"), SPEC_LIST);
     if r.is_empty() {
         // opaque SerializedSCT<1..2^16-1>
         return Err(DecodeError::new(

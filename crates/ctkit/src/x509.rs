@@ -318,8 +318,11 @@ fn decode_extension<'a, A: Annotator>(
         value,
     };
 
+    if !a.enabled() {
+        return Ok(extension);
+    }
     let name = extension_name(extension.oid);
-    let oid_text = der::oid_to_string(extension.oid).unwrap_or_else(|| "invalid OID".into());
+    let oid_text = || der::oid_to_string(extension.oid).unwrap_or_else(|| "invalid OID".into());
     let detailed = extension.oid == OID_SCT_LIST || extension.oid == OID_PRECERT_POISON;
     if !detailed {
         a.leaf(
@@ -329,7 +332,8 @@ fn decode_extension<'a, A: Annotator>(
             tlv.content,
             || {
                 format!(
-                    "{oid_text} {name}{}",
+                    "{} {name}{}",
+                    oid_text(),
                     if extension.is_critical() {
                         ", critical"
                     } else {
@@ -354,7 +358,7 @@ fn decode_extension<'a, A: Annotator>(
         oid_tlv.offset,
         oid_tlv.header,
         oid_tlv.content,
-        || format!("{oid_text} ({name})"),
+        || format!("{} ({name})", oid_text()),
         "RFC 5280 4.1",
     );
     match critical {
