@@ -1,14 +1,22 @@
 //! `ctkit inspect`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ctkit::input::read_blocks;
-use ctkit::inspect::{inspect_certificate, render_text};
+use ctkit::inspect::{inspect_certificate, name_logs, render_text};
 
+use crate::verify_cmd::load_log_list;
 use crate::{Format, read_input, report};
 
-pub fn run(file: &Path, format: Format) -> ExitCode {
+pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
+    let logs = match load_log_list(log_lists) {
+        Ok(logs) => logs,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(2);
+        }
+    };
     let data = match read_input(file) {
         Ok(data) => data,
         Err(e) => {
@@ -27,7 +35,11 @@ pub fn run(file: &Path, format: Format) -> ExitCode {
     let inspections: Vec<_> = blocks
         .into_iter()
         .enumerate()
-        .map(|(i, block)| inspect_certificate(i + 1, block.label, &block.der))
+        .map(|(i, block)| {
+            let mut inspection = inspect_certificate(i + 1, block.label, &block.der);
+            name_logs(&mut inspection, &logs);
+            inspection
+        })
         .collect();
     let failed = inspections.iter().any(|i| i.error.is_some());
 

@@ -41,6 +41,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// A v3 log list (JSON) for the names of the logs, instead of the
+        /// compiled-in one; repeat to combine several lists.
+        #[arg(long = "log-list")]
+        log_lists: Vec<PathBuf>,
     },
     /// Verify every embedded SCT against the log that signed it.
     Verify(verify_cmd::VerifyArgs),
@@ -51,7 +55,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Inspect { file, format } => inspect_cmd::run(&file, format),
+        Command::Inspect {
+            file,
+            format,
+            log_lists,
+        } => inspect_cmd::run(&file, format, &log_lists),
         Command::Verify(args) => verify_cmd::run(&args),
         Command::Bench(args) => bench::run(&args),
     }

@@ -378,6 +378,13 @@ fn render_text(r: &FileReport) -> String {
                     "; SCT time outside the log's temporal interval"
                 });
             }
+            if let Some(inside) = info.not_after_in_temporal_interval {
+                state.push_str(if inside {
+                    "; certificate notAfter inside it"
+                } else {
+                    "; certificate notAfter outside it"
+                });
+            }
             let _ = writeln!(out, "    log state: {state}");
         }
         if let Some(detail) = &s.detail {

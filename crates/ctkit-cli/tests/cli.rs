@@ -434,3 +434,71 @@ fn inspect_garbage_fails_cleanly() {
         );
     }
 }
+
+#[test]
+fn inspect_names_logs_from_list() {
+    let out = ctkit(&["inspect", &seed()]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("id: 23Sv7ssp7LH+yj5xbSzluaq7NveEcYPHXZ1PN7Yfv2Q=: Cloudflare 'Nimbus2018' Log, operated by Cloudflare"),
+        "{text}"
+    );
+    let list = testdata("loglists/ct_test_logs_v3.json");
+    let out = ctkit(&[
+        "inspect",
+        &seed(),
+        "--log-list",
+        list.to_str().expect("UTF-8"),
+    ]);
+    assert!(
+        stdout(&out).contains("KTxRllTIOWW6qlD8WAfUt2+/WHopctykwwz05UVH9Hg=: not in the log list")
+    );
+}
+
+#[test]
+fn inspect_precert_explains_poison() {
+    let out = ctkit(&[
+        "inspect",
+        testdata("precerts/ct-test/test-embedded-pre-cert.pem")
+            .to_str()
+            .expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("extnID [06 0a]: 1.3.6.1.4.1.11129.2.4.3 (precertificate poison)"),
+        "{text}"
+    );
+    assert!(text.contains("critical [01 01]: TRUE"), "{text}");
+    assert!(
+        text.contains("NULL [05 00]: ASN.1 NULL: this is a precertificate"),
+        "{text}"
+    );
+    assert!(text.contains("precertificate:      yes"), "{text}");
+}
+
+#[test]
+fn verify_reports_temporal_interval() {
+    // Argon2025h2 shards on notAfter from 2025-07-01 to 2026-01-01 (log list
+    // 78.2). The certificate's notAfter is 2025-08-25 (openssl x509
+    // -enddate) and its SCT is of 2025-06-02, before the interval.
+    let out = ctkit(&[
+        "verify",
+        testdata("certs_embedded_sct/2025_google-com_gts-wr2_2scts.pem")
+            .to_str()
+            .expect("UTF-8"),
+        "--issuer",
+        testdata("certs_embedded_sct/2025_google-com_gts-wr2_2scts.issuer.pem")
+            .to_str()
+            .expect("UTF-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let log = &doc["scts"][0]["log"];
+    assert_eq!(log["description"], "Google 'Argon2025h2' log");
+    assert_eq!(log["in_temporal_interval"], false);
+    assert_eq!(log["not_after_in_temporal_interval"], true);
+    assert_eq!(doc["scts"][1]["log"]["state"], "retired");
+}

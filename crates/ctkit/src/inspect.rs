@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::annotate::{Node, TreeBuilder};
 use crate::error::DecodeError;
+use crate::loglist::LogList;
+use crate::sct::LogId;
 use crate::summary::{Summary, summarize};
 use crate::x509::CertificateLayout;
 
@@ -62,6 +64,37 @@ pub fn inspect_certificate(number: usize, label: Option<String>, der: &[u8]) -> 
         summary_error,
         tree: builder.finish(end),
         error: error.as_ref().map(ErrorReport::from),
+    }
+}
+
+/// Adds the name and operator of each SCT's log, from `logs`, to the value
+/// of its `id` node.
+pub fn name_logs(inspection: &mut Inspection, logs: &LogList) {
+    fn visit(node: &mut Node, logs: &LogList) {
+        if node.name == "id" && node.spec == "RFC 6962 3.2" {
+            let id = node
+                .bytes
+                .as_deref()
+                .and_then(|h| hex::decode(h).ok())
+                .and_then(|b| <[u8; 32]>::try_from(b).ok());
+            if let Some(id) = id {
+                match logs.find(&LogId(id)) {
+                    Some(log) => {
+                        node.value = format!(
+                            "{}: {}, operated by {}",
+                            node.value, log.description, log.operator
+                        );
+                    }
+                    None => node.value = format!("{}: not in the log list", node.value),
+                }
+            }
+        }
+        for child in &mut node.children {
+            visit(child, logs);
+        }
+    }
+    for node in &mut inspection.tree {
+        visit(node, logs);
     }
 }
 

@@ -281,12 +281,9 @@ pub struct Log {
 }
 
 impl Log {
-    /// Whether an SCT timestamp lies in the log's temporal interval, or
-    /// `None` when the log has none.
-    ///
-    /// NOTE: the interval bounds the certificate's notAfter, not the SCT
-    /// time; this compares the SCT time and only answers whether the log was
-    /// a shard for that period.
+    /// Whether a time lies in the log's temporal interval, or `None` when
+    /// the log has none. A sharded log accepts certificates whose notAfter
+    /// lies in it.
     pub fn in_temporal_interval(&self, timestamp_ms: u64) -> Option<bool> {
         let interval = self.temporal_interval.as_ref()?;
         let start = interval.start_ms?;

@@ -50,6 +50,9 @@ pub struct LogInfo {
     /// Whether the SCT time falls in the log's temporal interval, when it
     /// has one.
     pub in_temporal_interval: Option<bool>,
+    /// Whether the certificate's notAfter falls in the log's temporal
+    /// interval, which is what a sharded log accepts.
+    pub not_after_in_temporal_interval: Option<bool>,
     /// A static-ct-api log.
     pub tiled: bool,
 }
@@ -199,11 +202,12 @@ impl<'l> Verifier<'l> {
             issuer_key_hash,
             tbs_certificate: &tbs,
         };
+        let not_after = layout.not_after_ms();
         list.scts
             .iter()
             .enumerate()
             .map(|(index, serialized)| {
-                let mut result = self.result_for(index, serialized, &entry);
+                let mut result = self.result_for(index, serialized, &entry, not_after);
                 if let (SctStatus::InvalidSignature, SerializedSct::V1(sct)) =
                     (result.status, serialized)
                 {
@@ -219,9 +223,12 @@ impl<'l> Verifier<'l> {
     /// OCSP), which sign the whole certificate as an `x509_entry`.
     pub fn verify_x509_entry(&self, certificate: &[u8], scts: &[SerializedSct]) -> Vec<SctResult> {
         let entry = SignedEntry::X509 { certificate };
+        let not_after = CertificateLayout::parse(certificate)
+            .ok()
+            .and_then(|l| l.not_after_ms());
         scts.iter()
             .enumerate()
-            .map(|(index, sct)| self.result_for(index, sct, &entry))
+            .map(|(index, sct)| self.result_for(index, sct, &entry, not_after))
             .collect()
     }
 
@@ -230,6 +237,7 @@ impl<'l> Verifier<'l> {
         index: usize,
         serialized: &SerializedSct,
         entry: &SignedEntry<'_>,
+        not_after_ms: Option<u64>,
     ) -> SctResult {
         let sct = match serialized {
             SerializedSct::V1(sct) => sct,
@@ -277,7 +285,7 @@ impl<'l> Verifier<'l> {
             leaf_index: leaf_index(&sct.extensions),
             status,
             detail,
-            log: log.map(|l| log_info(l, sct.timestamp)),
+            log: log.map(|l| log_info(l, sct.timestamp, not_after_ms)),
             diagnostics: None,
         }
     }
@@ -342,7 +350,7 @@ fn slice_tbs<'a>(layout: &CertificateLayout<'a>) -> &'a [u8] {
         .unwrap_or_default()
 }
 
-fn log_info(log: &Log, timestamp: u64) -> LogInfo {
+fn log_info(log: &Log, timestamp: u64, not_after_ms: Option<u64>) -> LogInfo {
     let state = log.state.as_ref();
     let issued_before_state = state.and_then(|s| match s.name.as_str() {
         "retired" | "rejected" => s.timestamp_ms.map(|at| timestamp < at),
@@ -355,6 +363,7 @@ fn log_info(log: &Log, timestamp: u64) -> LogInfo {
         state_since: state.map(|s| s.timestamp.clone()),
         issued_before_state,
         in_temporal_interval: log.in_temporal_interval(timestamp),
+        not_after_in_temporal_interval: not_after_ms.and_then(|t| log.in_temporal_interval(t)),
         tiled: log.tiled,
     }
 }

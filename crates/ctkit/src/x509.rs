@@ -62,6 +62,7 @@ pub struct CertificateLayout<'a> {
     pub der: &'a [u8],
     pub certificate: Tlv<'a>,
     pub tbs: Tlv<'a>,
+    pub validity: Tlv<'a>,
     pub subject_public_key_info: Tlv<'a>,
     /// The `[3] EXPLICIT` wrapper.
     pub extensions_field: Option<Tlv<'a>>,
@@ -136,6 +137,7 @@ impl<'a> CertificateLayout<'a> {
             der,
             certificate,
             tbs,
+            validity,
             subject_public_key_info: spki,
             extensions_field: None,
             extensions_sequence: None,
@@ -260,6 +262,15 @@ impl<'a> CertificateLayout<'a> {
         self.tbs_without(&[OID_SCT_LIST, OID_PRECERT_POISON])
     }
 
+    /// notAfter in milliseconds since the epoch, or `None` when the Validity
+    /// does not hold two times in the forms RFC 5280 4.1.2.5 allows.
+    pub fn not_after_ms(&self) -> Option<u64> {
+        let mut r = self.validity.reader(Layer::TbsCertificate);
+        r.any("notBefore").ok()?;
+        let not_after = r.any("notAfter").ok()?;
+        parse_time(not_after.tag, not_after.content)
+    }
+
     /// The DER `SubjectPublicKeyInfo`, header included.
     pub fn spki_der(&self) -> &'a [u8] {
         slice(
@@ -276,11 +287,65 @@ impl<'a> CertificateLayout<'a> {
     }
 }
 
+/// Parses UTCTime `YYMMDDHHMMSSZ` (years 1950 to 2049, RFC 5280 4.1.2.5.1)
+/// or GeneralizedTime `YYYYMMDDHHMMSSZ` (RFC 5280 4.1.2.5.2) to
+/// milliseconds since the epoch.
+pub fn parse_time(tag: u8, content: &[u8]) -> Option<u64> {
+    const UTC_TIME: u8 = 0x17;
+    const GENERALIZED_TIME: u8 = 0x18;
+    let text = std::str::from_utf8(content).ok()?;
+    let digits = text.strip_suffix('Z')?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| digits.get(range)?.parse::<u32>().ok();
+    let (year, rest) = match (tag, digits.len()) {
+        (UTC_TIME, 12) => {
+            let yy = number(0..2)?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, 2)
+        }
+        (GENERALIZED_TIME, 14) => (number(0..4)?, 4),
+        _ => return None,
+    };
+    let month = time::Month::try_from(u8::try_from(number(rest..rest + 2)?).ok()?).ok()?;
+    let day = u8::try_from(number(rest + 2..rest + 4)?).ok()?;
+    let date = time::Date::from_calendar_date(i32::try_from(year).ok()?, month, day).ok()?;
+    let clock = time::Time::from_hms(
+        u8::try_from(number(rest + 4..rest + 6)?).ok()?,
+        u8::try_from(number(rest + 6..rest + 8)?).ok()?,
+        u8::try_from(number(rest + 8..rest + 10)?).ok()?,
+    )
+    .ok()?;
+    let seconds = time::PrimitiveDateTime::new(date, clock)
+        .assume_utc()
+        .unix_timestamp();
+    u64::try_from(seconds).ok()?.checked_mul(1000)
+}
+
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let digest = digest::digest(&digest::SHA256, data);
     let mut out = [0u8; 32];
     out.copy_from_slice(digest.as_ref());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_time_forms() {
+        // 2018-06-27T17:45:07Z is 1530121507 s (date -u -d 2018-06-27T17:45:07Z +%s).
+        assert_eq!(parse_time(0x17, b"180627174507Z"), Some(1_530_121_507_000));
+        assert_eq!(
+            parse_time(0x18, b"20180627174507Z"),
+            Some(1_530_121_507_000)
+        );
+        // UTCTime 50 is 1950 (RFC 5280 4.1.2.5.1).
+        assert_eq!(parse_time(0x17, b"500101000000Z"), None, "before the epoch");
+        assert_eq!(parse_time(0x17, b"180627174507"), None, "no Z");
+        assert_eq!(parse_time(0x17, b"181327174507Z"), None, "month 13");
+    }
 }
 
 fn slice(data: &[u8], start: usize, end: usize) -> &[u8] {
