@@ -329,25 +329,6 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_both_time_forms() {
-        // 2018-06-27T17:45:07Z is 1530121507 s (date -u -d 2018-06-27T17:45:07Z +%s).
-        assert_eq!(parse_time(0x17, b"180627174507Z"), Some(1_530_121_507_000));
-        assert_eq!(
-            parse_time(0x18, b"20180627174507Z"),
-            Some(1_530_121_507_000)
-        );
-        // UTCTime 50 is 1950 (RFC 5280 4.1.2.5.1).
-        assert_eq!(parse_time(0x17, b"500101000000Z"), None, "before the epoch");
-        assert_eq!(parse_time(0x17, b"180627174507"), None, "no Z");
-        assert_eq!(parse_time(0x17, b"181327174507Z"), None, "month 13");
-    }
-}
-
 fn slice(data: &[u8], start: usize, end: usize) -> &[u8] {
     data.get(start..end).unwrap_or_default()
 }
@@ -569,5 +550,24 @@ pub fn extension_name(oid: &[u8]) -> &'static str {
         [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x03] => "qcStatements",
         [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18] => "TLS Feature",
         _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_time_forms() {
+        // 2018-06-27T17:45:07Z is 1530121507 s (date -u -d 2018-06-27T17:45:07Z +%s).
+        assert_eq!(parse_time(0x17, b"180627174507Z"), Some(1_530_121_507_000));
+        assert_eq!(
+            parse_time(0x18, b"20180627174507Z"),
+            Some(1_530_121_507_000)
+        );
+        // UTCTime 50 is 1950 (RFC 5280 4.1.2.5.1).
+        assert_eq!(parse_time(0x17, b"500101000000Z"), None, "before the epoch");
+        assert_eq!(parse_time(0x17, b"180627174507"), None, "no Z");
+        assert_eq!(parse_time(0x17, b"181327174507Z"), None, "month 13");
     }
 }
