@@ -59,7 +59,7 @@ pub struct FileReport {
     /// A remark on the result, such as a missing SCT list, which exits 1
     /// like any other certificate whose SCTs do not all verify.
     pub note: Option<String>,
-    /// Why the file could not be verified at all.
+    /// The reason the file could not be verified at all.
     pub error: Option<String>,
 }
 
@@ -172,8 +172,8 @@ pub fn verify_blocks(
     }
 }
 
-/// Every certificate of the input but the first, as candidate issuers for
-/// the diagnostics of a signature that does not verify.
+/// Collects every certificate of the input but the first as candidate
+/// issuers, for the diagnostics of a signature that does not verify.
 fn issuer_candidates(
     name: &str,
     blocks: &[Block],

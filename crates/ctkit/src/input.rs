@@ -11,7 +11,7 @@ pub struct Block {
     pub der: Vec<u8>,
 }
 
-/// Why an input could not be split into DER objects.
+/// An input that could not be split into DER objects.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InputError {
@@ -97,7 +97,7 @@ fn parse_pem(data: &[u8]) -> Result<Vec<Block>, InputError> {
     Ok(blocks)
 }
 
-/// Decodes a PEM body line by line when every line but the last holds a
+/// Decodes a PEM body line by line when every line but the last has a
 /// multiple of 4 base64 characters, as encoders write it, and otherwise
 /// with all white space removed first.
 fn decode_base64_body(body: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {

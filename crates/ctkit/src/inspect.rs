@@ -40,7 +40,7 @@ pub struct Inspection {
     /// The PEM label, or `None` for DER input.
     pub label: Option<String>,
     pub summary: Option<Summary>,
-    /// Why the summary could not be made.
+    /// The reason the summary is missing.
     pub summary_error: Option<String>,
     /// The decoded layers, up to the first error.
     pub tree: Vec<Node>,
@@ -98,7 +98,7 @@ pub fn name_logs(inspection: &mut Inspection, logs: &LogList) {
     }
 }
 
-/// Longest hex shown for one node in text output, in bytes.
+/// Maximum content bytes printed in hex for one node of the text output.
 const TEXT_BYTES_MAX: usize = 40;
 
 /// Renders an inspection as indented text.

@@ -20,7 +20,7 @@ use crate::x509::sha256;
 /// Google's all-logs list, version 78.2 of 2025-12-13 (247 logs).
 const BUNDLED: &[u8] = include_bytes!("../data/all_logs_list.json");
 
-/// Why a log list was rejected.
+/// An error in a log list.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LogListError {
@@ -143,7 +143,7 @@ impl fmt::Debug for LogKey {
     }
 }
 
-/// Why a signature could not be checked or did not verify.
+/// A signature that could not be checked or did not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignatureError {
     /// The SCT names an algorithm pair that RFC 6962 does not allow or that
@@ -281,8 +281,8 @@ pub struct Log {
 }
 
 impl Log {
-    /// Whether a time lies in the log's temporal interval, or `None` when
-    /// the log has none. A sharded log accepts certificates whose notAfter
+    /// Tests whether a time lies in the log's temporal interval; `None`
+    /// when the log has none. A sharded log accepts certificates whose notAfter
     /// lies in it.
     pub fn in_temporal_interval(&self, timestamp_ms: u64) -> Option<bool> {
         let interval = self.temporal_interval.as_ref()?;
@@ -323,7 +323,7 @@ impl LogList {
         Ok(list)
     }
 
-    /// The log list compiled into the library.
+    /// Parses the log list compiled into the library.
     pub fn bundled() -> LogList {
         // The snapshot is checked by a test, so a failure here means a
         // broken build; fall back to an empty list rather than panic.

@@ -33,7 +33,7 @@ const SPEC_ECDSA_SIG: &str = "RFC 4492 5.4";
 
 /// An SCT list with no SCTs breaks the `<1..2^16-1>` bound of RFC 6962 3.3,
 /// but it decodes without ambiguity. It is accepted here so that `inspect`
-/// and `verify` can say "no SCTs"; the linter reports the violation.
+/// and `verify` can report "no SCTs". The linter reports the violation.
 pub const ACCEPT_EMPTY_SCT_LIST: bool = true;
 
 /// `Version` of an SCT (RFC 6962 3.2). Unknown values decode and round-trip.
@@ -301,7 +301,7 @@ impl Sct {
         Ok(out)
     }
 
-    /// Decodes a single SCT, as a log returns it or as a `.sct` file holds it
+    /// Decodes a single SCT, as a log returns it or as a `.sct` file stores it
     /// (no SerializedSCT length prefix).
     pub fn from_bytes(data: &[u8]) -> Result<Sct, DecodeError> {
         let mut r = Reader::new(data, 0, Layer::Sct(0));

@@ -35,7 +35,7 @@ impl SctStatus {
     }
 }
 
-/// What the log list says about the log that issued an SCT.
+/// The log list's record of the log that issued an SCT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogInfo {
     pub description: String,
@@ -57,7 +57,7 @@ pub struct LogInfo {
     pub tiled: bool,
 }
 
-/// What was signed, reported when a signature does not verify.
+/// The signed data's inputs, reported when a signature does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostics {
     pub entry_type: &'static str,
@@ -89,7 +89,7 @@ pub struct SctResult {
     /// The static-ct-api `leaf_index` extension, when present.
     pub leaf_index: Option<u64>,
     pub status: SctStatus,
-    /// Why the status is not `valid`.
+    /// The reason when the status is not `valid`.
     pub detail: Option<String>,
     pub log: Option<LogInfo>,
     pub diagnostics: Option<Diagnostics>,
@@ -110,13 +110,13 @@ pub struct Verifier<'l> {
 }
 
 impl<'l> Verifier<'l> {
-    /// A verifier that judges timestamps against `now_ms`, milliseconds
-    /// since the epoch.
+    /// Creates a verifier that judges timestamps against `now_ms`,
+    /// milliseconds since the epoch.
     pub fn new(logs: &'l LogList, now_ms: u64) -> Self {
         Self { logs, now_ms }
     }
 
-    /// A verifier using the system clock.
+    /// Creates a verifier that reads the system clock.
     pub fn with_system_clock(logs: &'l LogList) -> Self {
         let now_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -1,4 +1,4 @@
-//! Where things sit in a DER certificate, and the TBSCertificate a log
+//! The byte layout of a DER certificate, and the TBSCertificate a log
 //! signs for a precertificate (RFC 6962 3.1 and 3.2).
 //!
 //! ```text
@@ -211,13 +211,13 @@ impl<'a> CertificateLayout<'a> {
         self.extensions.iter().find(|e| e.oid == oid)
     }
 
-    /// Whether the certificate carries the poison extension.
+    /// Tests whether the certificate carries the poison extension.
     pub fn is_precertificate(&self) -> bool {
         self.extension(OID_PRECERT_POISON).is_some()
     }
 
-    /// The TBSCertificate with the extensions named by `oids` removed and the
-    /// enclosing lengths re-encoded; every other byte is copied unchanged.
+    /// Copies the TBSCertificate without the extensions named by `oids`,
+    /// re-encoding the enclosing lengths. Every other byte is unchanged.
     ///
     /// When no extension is left, the `[3]` field is dropped as a whole,
     /// since `Extensions` must hold at least one element.
@@ -255,9 +255,8 @@ impl<'a> CertificateLayout<'a> {
         out
     }
 
-    /// The TBSCertificate a log signs in a `precert_entry` for this
-    /// certificate: without the SCT list and without the poison (RFC 6962
-    /// 3.2). For a final certificate this is the precertificate's TBS.
+    /// Builds the TBSCertificate a log signs in a `precert_entry` for this
+    /// certificate, which lacks the SCT list and the poison (RFC 6962 3.2). For a final certificate this is the precertificate's TBS.
     pub fn precert_tbs(&self) -> Vec<u8> {
         self.tbs_without(&[OID_SCT_LIST, OID_PRECERT_POISON])
     }
@@ -271,7 +270,7 @@ impl<'a> CertificateLayout<'a> {
         parse_time(not_after.tag, not_after.content)
     }
 
-    /// The DER `SubjectPublicKeyInfo`, header included.
+    /// Returns the DER `SubjectPublicKeyInfo`, header included.
     pub fn spki_der(&self) -> &'a [u8] {
         slice(
             self.der,
@@ -524,7 +523,7 @@ fn tag_name(tag: u8) -> &'static str {
     }
 }
 
-/// The name of a certificate extension by its OID content bytes.
+/// Returns the name of a certificate extension from its OID content bytes.
 pub fn extension_name(oid: &[u8]) -> &'static str {
     match oid {
         OID_SCT_LIST => "SignedCertificateTimestampList",
