@@ -568,14 +568,16 @@ fn assert_sct_matches(ctkit_sct: &Value, expected: &OpensslSct, context: &str) {
         "{context}: ctkit SCT version byte"
     );
 
-    // Log ID: ctkit shows the raw bytes and their base64 form.
+    // Log ID: ctkit shows the raw bytes, and their base64 form followed by
+    // the log's name after a colon.
     let log_id = child(ctkit_sct, "id", context);
     assert_eq!(
         leaf_hex(log_id, context),
         expected.log_id,
         "{context}: log ID bytes differ from openssl"
     );
-    let log_id_base64 = string_field(log_id, "value", context);
+    let log_id_value = string_field(log_id, "value", context);
+    let log_id_base64 = log_id_value.split(':').next().unwrap_or_default();
     let log_id_from_base64 = BASE64
         .decode(log_id_base64)
         .unwrap_or_else(|e| panic!("{context}: log ID {log_id_base64:?} is not base64: {e}"));

@@ -191,6 +191,19 @@ impl<'a> CertificateLayout<'a> {
             let index = self.extensions.len();
             list.set_layer(Layer::Extension(index));
             let extension = decode_extension(&mut list, index, a)?;
+            if self.extensions.iter().any(|e| e.oid == extension.oid) {
+                // RFC 5280 4.2: a certificate must not include more than one
+                // instance of a particular extension. Two SCT lists would
+                // also leave open which one a verifier reads.
+                return Err(DecodeError::new(
+                    Layer::Extension(index),
+                    "extnID",
+                    extension.tlv.offset,
+                    ErrorKind::InvalidValue(
+                        "the extension appears twice; RFC 5280 4.2 allows one instance of each",
+                    ),
+                ));
+            }
             if extension.oid == OID_SCT_LIST {
                 self.sct_list = Some(decode_sct_list_value(&extension, a)?);
                 a.close(extension.tlv.end());

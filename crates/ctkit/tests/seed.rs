@@ -204,3 +204,52 @@ fn truncated_sct_list_names_sct_and_offset() {
         "SerializedSCT #2: SerializedSCT length: truncated: needs 119 bytes, 12 remain, at byte 1190 (0x4a6)"
     );
 }
+
+/// Rebuilds the example certificate with its SCT list extension twice.
+fn seed_with_duplicate_sct_extension() -> Vec<u8> {
+    use ctkit::der::write_tlv;
+    let der = leaf();
+    let layout = CertificateLayout::parse(&der).expect("parses");
+    let ext = layout
+        .extension(ctkit::x509::OID_SCT_LIST)
+        .expect("extension");
+    let ext_bytes = &der[ext.tlv.offset..ext.tlv.end()];
+    let seq = layout.extensions_sequence.expect("Extensions");
+    let field = layout.extensions_field.expect("[3]");
+
+    let mut extensions = seq.content.to_vec();
+    extensions.extend_from_slice(ext_bytes);
+    let mut inner = Vec::new();
+    write_tlv(0x30, &extensions, &mut inner);
+    let mut wrapped = Vec::new();
+    write_tlv(0xa3, &inner, &mut wrapped);
+
+    let mut tbs_content = der[layout.tbs.content_offset()..field.offset].to_vec();
+    tbs_content.extend_from_slice(&wrapped);
+    tbs_content.extend_from_slice(&der[field.end()..layout.tbs.end()]);
+    let mut cert_content = Vec::new();
+    write_tlv(0x30, &tbs_content, &mut cert_content);
+    cert_content.extend_from_slice(&der[layout.tbs.end()..]);
+    let mut out = Vec::new();
+    write_tlv(0x30, &cert_content, &mut out);
+    out
+}
+
+#[test]
+fn duplicate_sct_extension_is_rejected() {
+    // RFC 5280 4.2: a certificate must not include more than one instance
+    // of a particular extension. With two SCT lists, which one a verifier
+    // reads is ambiguous.
+    let der = seed_with_duplicate_sct_extension();
+    let err = CertificateLayout::parse(&der)
+        .err()
+        .expect("duplicate rejected");
+    assert_eq!(err.layer, Layer::Extension(9));
+    assert_eq!(err.field, "extnID");
+    assert_eq!(
+        err.kind,
+        ctkit::ErrorKind::InvalidValue(
+            "the extension appears twice; RFC 5280 4.2 allows one instance of each"
+        )
+    );
+}
