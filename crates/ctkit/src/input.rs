@@ -97,33 +97,35 @@ fn parse_pem(data: &[u8]) -> Result<Vec<Block>, InputError> {
     Ok(blocks)
 }
 
-/// Decodes a PEM body line by line when every line but the last has a
-/// multiple of 4 base64 characters, as encoders write it, and otherwise
-/// with all white space removed first.
+/// Decodes a PEM body: the lines joined without their line breaks and
+/// surrounding white space, or, when that fails, with every white space
+/// byte removed, which also accepts spaces inside a line.
 fn decode_base64_body(body: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
-    let lines: Vec<&[u8]> = body
-        .split(|b| *b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let aligned = lines.iter().rev().skip(1).all(|l| l.len() % 4 == 0);
-    if aligned && lines.iter().all(|l| !l.iter().any(u8::is_ascii_whitespace)) {
-        let mut out = Vec::with_capacity(body.len() / 4 * 3);
-        for line in lines {
-            BASE64.decode_vec(line, &mut out)?;
-        }
-        return Ok(out);
+    let mut text = Vec::with_capacity(body.len());
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body).chain(std::iter::once(body.len())) {
+        text.extend_from_slice(body.get(start..end).unwrap_or_default().trim_ascii());
+        start = end + 1;
     }
-    let text: Vec<u8> = body
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    BASE64.decode(text)
+    match BASE64.decode(&text) {
+        Ok(der) => Ok(der),
+        Err(_) => {
+            text.retain(|b| !b.is_ascii_whitespace());
+            BASE64.decode(&text)
+        }
+    }
 }
 
+/// Finds `needle` in `haystack`. The needles here are short and start with
+/// a byte that is rare in PEM text, which a `memmem::Finder` built per call
+/// does not pay off for.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
+    let first = *needle.first()?;
+    memchr::memchr_iter(first, haystack).find(|&i| {
+        haystack
+            .get(i..)
+            .is_some_and(|rest| rest.starts_with(needle))
+    })
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -148,6 +150,9 @@ mod tests {
     fn pem_body_with_odd_line_breaks() {
         // 3 and 5 characters per line: not the usual layout, still valid.
         let text = b"-----BEGIN A-----\nAAE\nCAw==\n-----END A-----\n";
+        assert_eq!(read_blocks(text).expect("parses")[0].der, [0, 1, 2, 3]);
+        // CRLF line ends and a space inside a line.
+        let text = b"-----BEGIN A-----\r\nAA EC\r\nAw==\r\n-----END A-----\r\n";
         assert_eq!(read_blocks(text).expect("parses")[0].der, [0, 1, 2, 3]);
     }
 
