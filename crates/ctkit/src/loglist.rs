@@ -1,5 +1,6 @@
 //! CT log lists in the v3 schema (`log_list.json` and `all_logs_list.json`
-//! as published for Chrome), and the log keys they carry.
+//! as published for Chrome) and in the older v1 schema, and the log keys
+//! they carry.
 //!
 //! A snapshot of the all-logs list, which includes retired and rejected
 //! logs, is compiled in so that old certificates verify without a download.
@@ -41,6 +42,7 @@ pub enum LogListError {
     },
 }
 
+/// A v3 list, or a v1 list when the top level has `logs`.
 #[derive(Deserialize)]
 struct RawList {
     #[serde(default)]
@@ -48,11 +50,16 @@ struct RawList {
     #[serde(default)]
     log_list_timestamp: Option<String>,
     operators: Vec<RawOperator>,
+    #[serde(default)]
+    logs: Option<Vec<RawLogV1>>,
 }
 
 #[derive(Deserialize)]
 struct RawOperator {
     name: String,
+    /// The operator number that v1 logs refer to in `operated_by`.
+    #[serde(default)]
+    id: Option<u64>,
     #[serde(default)]
     logs: Vec<RawLog>,
     #[serde(default)]
@@ -81,6 +88,24 @@ struct RawLog {
     log_type: Option<String>,
 }
 
+/// A log of the v1 schema, which has no `log_id` (it is the SHA-256 of
+/// the key) and no states but `disqualified_at`.
+#[derive(Deserialize)]
+struct RawLogV1 {
+    #[serde(default)]
+    description: String,
+    key: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    maximum_merge_delay: Option<u64>,
+    #[serde(default)]
+    operated_by: Vec<u64>,
+    /// Seconds since the epoch.
+    #[serde(default)]
+    disqualified_at: Option<u64>,
+}
+
 #[derive(Deserialize)]
 struct RawState {
     timestamp: String,
@@ -95,7 +120,8 @@ struct RawInterval {
 /// A log's state in the list, with the time it was entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogState {
-    /// `pending`, `qualified`, `usable`, `readonly`, `retired` or `rejected`.
+    /// `pending`, `qualified`, `usable`, `readonly`, `retired` or
+    /// `rejected`, or `disqualified` from a v1 list.
     pub name: String,
     pub timestamp: String,
     /// `timestamp` in milliseconds since the epoch, when it parses.
@@ -310,6 +336,19 @@ impl LogList {
             log_list_timestamp: raw.log_list_timestamp,
             ..LogList::default()
         };
+        if let Some(v1_logs) = raw.logs {
+            for v1 in v1_logs {
+                let operator = v1
+                    .operated_by
+                    .iter()
+                    .filter_map(|id| raw.operators.iter().find(|o| o.id == Some(*id)))
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                list.push(convert(from_v1(v1)?, &operator, false)?);
+            }
+            return Ok(list);
+        }
         for operator in raw.operators {
             for (raw_log, tiled) in operator
                 .logs
@@ -366,6 +405,40 @@ impl LogList {
     pub fn is_empty(&self) -> bool {
         self.logs.is_empty()
     }
+}
+
+/// Restates a v1 log in v3 terms: the log ID from the key, and
+/// `disqualified_at` as a state.
+fn from_v1(v1: RawLogV1) -> Result<RawLog, LogListError> {
+    let key = BASE64
+        .decode(v1.key.trim())
+        .map_err(|_| LogListError::Base64 {
+            description: v1.description.clone(),
+            field: "key",
+        })?;
+    let state = v1.disqualified_at.map(|seconds| {
+        let timestamp = i64::try_from(seconds)
+            .ok()
+            .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default();
+        HashMap::from([("disqualified".to_owned(), RawState { timestamp })])
+    });
+    Ok(RawLog {
+        description: v1.description,
+        log_id: BASE64.encode(sha256(&key)),
+        key: v1.key,
+        url: v1.url,
+        submission_url: None,
+        monitoring_url: None,
+        mmd: v1.maximum_merge_delay,
+        state,
+        temporal_interval: None,
+        log_type: None,
+    })
 }
 
 fn convert(raw: RawLog, operator: &str, tiled: bool) -> Result<Log, LogListError> {

@@ -44,8 +44,8 @@ pub struct LogInfo {
     pub state: Option<String>,
     /// When the log entered that state (RFC 3339).
     pub state_since: Option<String>,
-    /// Whether the SCT was issued before the log entered a `retired` or
-    /// `rejected` state, when it has one of those.
+    /// Whether the SCT was issued before the log entered a `retired`,
+    /// `rejected` or `disqualified` state, when it has one of those.
     pub issued_before_state: Option<bool>,
     /// Whether the SCT time falls in the log's temporal interval, when it
     /// has one.
@@ -353,7 +353,7 @@ fn slice_tbs<'a>(layout: &CertificateLayout<'a>) -> &'a [u8] {
 fn log_info(log: &Log, timestamp: u64, not_after_ms: Option<u64>) -> LogInfo {
     let state = log.state.as_ref();
     let issued_before_state = state.and_then(|s| match s.name.as_str() {
-        "retired" | "rejected" => s.timestamp_ms.map(|at| timestamp < at),
+        "retired" | "rejected" | "disqualified" => s.timestamp_ms.map(|at| timestamp < at),
         _ => None,
     });
     LogInfo {

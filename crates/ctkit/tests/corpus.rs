@@ -649,3 +649,75 @@ fn static_ct_extensions_are_signed() {
     };
     assert_eq!(ctkit::sct::leaf_index(&sct.extensions), Some(1234));
 }
+
+#[test]
+fn v1_log_lists_match_v3_log_ids() {
+    // The manifest counts 58 and 27 logs and finds every one of them in
+    // the v3 all-logs list, by the SHA-256 of its key.
+    let bundled = LogList::bundled();
+    for (file, count) in [
+        ("loglists/google_v1_all_logs_list_2018-03-03.json", 58),
+        ("loglists/google_v1_log_list_2018-03-03.json", 27),
+    ] {
+        let list = LogList::from_json(&read(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(list.len(), count, "{file}");
+        for log in list.logs() {
+            let v3 = bundled.find(&log.log_id);
+            assert!(
+                v3.is_some(),
+                "{file}: {} not in the v3 list",
+                log.description
+            );
+            assert!(
+                !log.operator.is_empty(),
+                "{file}: {} has no operator",
+                log.description
+            );
+        }
+    }
+}
+
+#[test]
+fn final_certificates_verify_embedded_scts() {
+    let expected = expected();
+    let logs = logs_with_test_logs();
+    let verifier = Verifier::new(&logs, now_ms());
+    let mut checked = 0;
+    for entry in expected["precerts"].as_array().expect("array") {
+        let Some(issuer) = entry["final_issuer"].as_str() else {
+            continue;
+        };
+        let files = entry["files"].as_array().expect("files");
+        let final_file = files
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|f| f.ends_with("-cert.pem") && !f.ends_with("-pre-cert.pem"))
+            .expect("final certificate");
+        let want = entry["final_embedded_scts"]
+            .as_array()
+            .expect("final_embedded_scts");
+        let der = cert(final_file);
+        let layout = CertificateLayout::parse(&der).unwrap_or_else(|e| panic!("{final_file}: {e}"));
+        let issuer_key_hash = CertificateLayout::parse(&cert(issuer))
+            .expect("issuer parses")
+            .key_hash();
+        let results = verifier.verify_embedded(&layout, issuer_key_hash, &[]);
+        assert_eq!(results.len(), want.len(), "{final_file}");
+        for (r, w) in results.iter().zip(want) {
+            assert_eq!(
+                Some(r.status),
+                status_for(w["result"].as_str().expect("result")),
+                "{final_file} SCT #{}",
+                r.index + 1
+            );
+            assert_eq!(
+                r.timestamp,
+                w["timestamp_ms"].as_u64(),
+                "{final_file} SCT #{}",
+                r.index + 1
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "the four CT test PKI pairs");
+}
