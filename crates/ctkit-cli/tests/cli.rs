@@ -502,3 +502,32 @@ fn verify_reports_temporal_interval() {
     assert_eq!(log["not_after_in_temporal_interval"], true);
     assert_eq!(doc["scts"][1]["log"]["state"], "retired");
 }
+
+#[test]
+fn inspect_truncated_der_shows_decoded_layers() {
+    // The example certificate cut to 1100 bytes: its header declares 1583
+    // content bytes after the 4-byte header, and SCT #1 starts at 1071
+    // with a 2-byte prefix declaring 117 bytes.
+    let der = pem_to_der(&testdata("seed/le-2018-5c9a7f.pem"));
+    let path = scratch("truncated-1100.der", &der[..1100]);
+    let out = ctkit(&["inspect", path.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("subjectPublicKeyInfo [30 82 01 22]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("extnID [06 0a]: 1.3.6.1.4.1.11129.2.4.2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SerializedSCT #1 [00 75]: declares 117 bytes, but only 27 follow"),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).contains("Certificate: truncated: needs 1583 bytes, 1096 remain, at byte 0"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -123,6 +123,34 @@ impl<'a> Reader<'a> {
         Ok(Reader::new(body, base, self.layer))
     }
 
+    /// Reads a `<0..2^16-1>` vector like [`Reader::vec16`], but when its
+    /// body runs past the container, returns a reader over the bytes that
+    /// are there with the truncation error, reported at the length prefix.
+    pub fn vec16_partial(
+        &mut self,
+        field: &'static str,
+    ) -> Result<(Reader<'a>, Option<DecodeError>), DecodeError> {
+        let prefix_offset = self.offset();
+        let len = usize::from(self.u16(field)?);
+        let remaining = self.remaining();
+        let base = self.offset();
+        if len <= remaining {
+            let body = self.bytes(len, field)?;
+            return Ok((Reader::new(body, base, self.layer), None));
+        }
+        let error = DecodeError::new(
+            self.layer,
+            field,
+            prefix_offset,
+            ErrorKind::Truncated {
+                needed: len,
+                remaining,
+            },
+        );
+        let body = self.bytes(remaining, field)?;
+        Ok((Reader::new(body, base, self.layer), Some(error)))
+    }
+
     /// Fails unless every byte was read.
     pub fn finish(&self, field: &'static str) -> Result<(), DecodeError> {
         match self.remaining() {

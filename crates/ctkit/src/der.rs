@@ -100,6 +100,52 @@ impl<'a> DerReader<'a> {
         self.data.get(self.pos).copied()
     }
 
+    /// Reads the next element with `tag`. When its content runs past the
+    /// input, returns the bytes that are there with the truncation error,
+    /// so that a caller can decode what is available before reporting it.
+    pub fn expect_partial(
+        &mut self,
+        tag: u8,
+        field: &'static str,
+    ) -> Result<(Tlv<'a>, Option<DecodeError>), DecodeError> {
+        match self.peek_tag() {
+            None => return Err(self.error(field, ErrorKind::Missing)),
+            Some(found) if found != tag => {
+                return Err(self.error(
+                    field,
+                    ErrorKind::UnexpectedTag {
+                        expected: tag,
+                        found,
+                    },
+                ));
+            }
+            Some(_) => {}
+        }
+        let start = self.pos;
+        let rest = self.data.get(start..).unwrap_or_default();
+        let (header_len, content_len) = parse_header(rest)
+            .map_err(|(at, kind)| DecodeError::new(self.layer, field, self.offset() + at, kind))?;
+        let remaining = rest.len() - header_len;
+        if content_len <= remaining {
+            return self.any(field).map(|tlv| (tlv, None));
+        }
+        let error = self.error(
+            field,
+            ErrorKind::Truncated {
+                needed: content_len,
+                remaining,
+            },
+        );
+        let tlv = Tlv {
+            tag,
+            offset: self.base + start,
+            header: rest.get(..header_len).unwrap_or_default(),
+            content: rest.get(header_len..).unwrap_or_default(),
+        };
+        self.pos = self.data.len();
+        Ok((tlv, Some(error)))
+    }
+
     /// Reads the next element with any tag.
     pub fn any(&mut self, field: &'static str) -> Result<Tlv<'a>, DecodeError> {
         let start = self.pos;

@@ -117,12 +117,23 @@ impl fmt::Display for ErrorKind {
 /// list, ...), including every enclosing header, so nested readers report the
 /// same position a hex dump of the whole input shows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{layer}: {field}: {kind}, at byte {offset} (0x{offset:x})")]
 pub struct DecodeError {
     pub layer: Layer,
     pub field: &'static str,
     pub offset: usize,
     pub kind: ErrorKind,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let layer = self.layer.to_string();
+        if layer == self.field {
+            write!(f, "{layer}: {}", self.kind)?;
+        } else {
+            write!(f, "{layer}: {}: {}", self.field, self.kind)?;
+        }
+        write!(f, ", at byte {} (0x{:x})", self.offset, self.offset)
+    }
 }
 
 impl DecodeError {

@@ -51,12 +51,16 @@ pub struct Inspection {
 pub fn inspect_certificate(number: usize, label: Option<String>, der: &[u8]) -> Inspection {
     let (summary, summary_error) = match summarize(der) {
         Ok(s) => (Some(s), None),
-        Err(e) => (None, Some(e)),
+        Err(e) => (
+            None,
+            Some(format!("x509-parser could not parse the certificate ({e})")),
+        ),
     };
     let mut builder = TreeBuilder::new();
     let result = CertificateLayout::decode(der, &mut builder);
     let error = result.err();
-    let end = error.as_ref().map_or(der.len(), |e| e.offset);
+    // Nodes left open by an error end where the input ends.
+    let end = der.len();
     Inspection {
         number,
         label,

@@ -374,12 +374,22 @@ impl SctList {
     ) -> Result<SctList, DecodeError> {
         let mut outer = Reader::new(data, base, Layer::SctList);
         let prefix = data.get(..2).unwrap_or_default();
-        let mut list = outer.vec16("list length")?;
+        let (mut list, truncation) = outer.vec16_partial("list length")?;
+        let declared = data
+            .get(..2)
+            .and_then(|p| <[u8; 2]>::try_from(p).ok())
+            .map_or(0, u16::from_be_bytes);
         a.open(
             "SignedCertificateTimestampList",
             base,
             prefix,
-            || format!("{} bytes of SerializedSCTs", list.remaining()),
+            || match truncation {
+                None => format!("{declared} bytes of SerializedSCTs"),
+                Some(_) => format!(
+                    "declares {declared} bytes of SerializedSCTs, but only {} follow",
+                    list.remaining()
+                ),
+            },
             SPEC_LIST,
         );
         // The list must fill its container: a byte after it is an error,
@@ -389,11 +399,19 @@ impl SctList {
             return Err(list.error("sct_list", ErrorKind::Empty));
         }
 
+        // When the list is truncated, the SCTs that are there are decoded
+        // for the tree, and the error names the list length that is wrong.
         let mut scts = Vec::new();
         while !list.is_empty() {
             let index = scts.len();
             list.set_layer(Layer::Sct(index));
-            scts.push(decode_serialized(&mut list, index, a)?);
+            match decode_serialized(&mut list, index, a) {
+                Ok(sct) => scts.push(sct),
+                Err(e) => return Err(truncation.unwrap_or(e)),
+            }
+        }
+        if let Some(e) = truncation {
+            return Err(e);
         }
         a.close(list.offset());
         Ok(SctList { scts })
@@ -426,15 +444,29 @@ fn decode_serialized<A: Annotator>(
 ) -> Result<SerializedSct, DecodeError> {
     let start = list.offset();
     let prefix = list.rest().get(..2).unwrap_or_default().to_vec();
-    let mut r = list.vec16("SerializedSCT length")?;
+    let (mut r, truncation) = list.vec16_partial("SerializedSCT length")?;
     let len = r.remaining();
     let name = if a.enabled() {
         format!("SerializedSCT #{}", index + 1)
     } else {
         String::new()
     };
-    a.open(&name, start, &prefix, || format!("{len} bytes"), SPEC_LIST);
-    if r.is_empty() {
+    a.open(
+        &name,
+        start,
+        &prefix,
+        || match &truncation {
+            None => format!("{len} bytes"),
+            Some(e) => match e.kind {
+                ErrorKind::Truncated { needed, .. } => {
+                    format!("declares {needed} bytes, but only {len} follow")
+                }
+                _ => format!("{len} bytes"),
+            },
+        },
+        SPEC_LIST,
+    );
+    if r.is_empty() && truncation.is_none() {
         // opaque SerializedSCT<1..2^16-1>
         return Err(DecodeError::new(
             Layer::Sct(index),
@@ -444,6 +476,21 @@ fn decode_serialized<A: Annotator>(
         ));
     }
 
+    // A truncated SCT is decoded as far as it goes for the tree, and the
+    // error names its length prefix, the byte that is wrong.
+    let decoded = decode_sct_body(&mut r, a);
+    if let Some(e) = truncation {
+        return Err(e);
+    }
+    let sct = decoded?;
+    a.close(start + 2 + len);
+    Ok(sct)
+}
+
+fn decode_sct_body<A: Annotator>(
+    r: &mut Reader<'_>,
+    a: &mut A,
+) -> Result<SerializedSct, DecodeError> {
     let at = r.offset();
     let version = Version(r.u8("version")?);
     a.leaf(
@@ -454,29 +501,26 @@ fn decode_serialized<A: Annotator>(
         || version.to_string(),
         SPEC_SCT,
     );
-    let sct = if version == Version::V1 {
-        let sct = Sct::decode_v1_body(&mut r, version, a)?;
+    if version == Version::V1 {
+        let sct = Sct::decode_v1_body(r, version, a)?;
         r.finish("SerializedSCT")?;
-        SerializedSct::V1(sct)
-    } else {
-        let body = r.rest().to_vec();
-        a.leaf(
-            "undecoded",
-            r.offset(),
-            &[],
-            &body,
-            || {
-                format!(
-                    "{} bytes in a layout that SCT {version} does not define here",
-                    body.len()
-                )
-            },
-            SPEC_SCT,
-        );
-        SerializedSct::Unknown { version, body }
-    };
-    a.close(start + 2 + len);
-    Ok(sct)
+        return Ok(SerializedSct::V1(sct));
+    }
+    let body = r.rest().to_vec();
+    a.leaf(
+        "undecoded",
+        r.offset(),
+        &[],
+        &body,
+        || {
+            format!(
+                "{} bytes in a layout that SCT {version} does not define here",
+                body.len()
+            )
+        },
+        SPEC_SCT,
+    );
+    Ok(SerializedSct::Unknown { version, body })
 }
 
 /// The two ECDSA INTEGERs, each with whether DER needed a leading zero.

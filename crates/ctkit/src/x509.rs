@@ -62,7 +62,11 @@ pub struct CertificateLayout<'a> {
     pub der: &'a [u8],
     pub certificate: Tlv<'a>,
     pub tbs: Tlv<'a>,
+    /// The issuer Name.
+    pub issuer: Tlv<'a>,
     pub validity: Tlv<'a>,
+    /// The subject Name.
+    pub subject: Tlv<'a>,
     pub subject_public_key_info: Tlv<'a>,
     /// The `[3] EXPLICIT` wrapper.
     pub extensions_field: Option<Tlv<'a>>,
@@ -79,9 +83,13 @@ impl<'a> CertificateLayout<'a> {
     }
 
     /// Decodes the structure, reporting the fields that matter for CT to `a`.
+    ///
+    /// A truncated input is decoded as far as it goes, so that `a` sees
+    /// every complete field, and the error then names the outermost length
+    /// that runs past the end.
     pub fn decode<A: Annotator>(der: &'a [u8], a: &mut A) -> Result<Self, DecodeError> {
         let mut outer = DerReader::new(der, 0, Layer::Certificate);
-        let certificate = outer.expect(TAG_SEQUENCE, "Certificate")?;
+        let (certificate, truncation) = outer.expect_partial(TAG_SEQUENCE, "Certificate")?;
         a.open(
             "Certificate",
             0,
@@ -89,9 +97,23 @@ impl<'a> CertificateLayout<'a> {
             || describe_header(&certificate, "SEQUENCE"),
             SPEC_CERT,
         );
-        let mut cert = certificate.reader(Layer::Certificate);
+        let decoded = Self::decode_certificate(der, certificate, a);
+        if let Some(e) = truncation {
+            return Err(e);
+        }
+        let layout = decoded?;
+        a.close(certificate.end());
+        outer.finish("Certificate")?;
+        Ok(layout)
+    }
 
-        let tbs = cert.expect(TAG_SEQUENCE, "tbsCertificate")?;
+    fn decode_certificate<A: Annotator>(
+        der: &'a [u8],
+        certificate: Tlv<'a>,
+        a: &mut A,
+    ) -> Result<Self, DecodeError> {
+        let mut cert = certificate.reader(Layer::Certificate);
+        let (tbs, truncation) = cert.expect_partial(TAG_SEQUENCE, "tbsCertificate")?;
         a.open(
             "tbsCertificate",
             tbs.offset,
@@ -99,64 +121,72 @@ impl<'a> CertificateLayout<'a> {
             || describe_header(&tbs, "SEQUENCE"),
             SPEC_CERT,
         );
-        let mut fields = tbs.reader(Layer::TbsCertificate);
+        let decoded = Self::decode_tbs(der, certificate, tbs, a);
+        if let Some(e) = truncation {
+            return Err(e);
+        }
+        let layout = decoded?;
+        a.close(tbs.end());
 
-        let leaf = |a: &mut A, name: &str, tlv: &Tlv<'_>, spec: &'static str| {
-            a.leaf(
-                name,
-                tlv.offset,
-                tlv.header,
-                tlv.content,
-                || describe_header(tlv, tag_name(tlv.tag)),
-                spec,
-            );
-        };
+        let algorithm = cert.expect(TAG_SEQUENCE, "signatureAlgorithm")?;
+        annotate_field(a, "signatureAlgorithm", &algorithm, "RFC 5280 4.1.1.2");
+        let value = cert.expect(TAG_BIT_STRING, "signatureValue")?;
+        annotate_field(a, "signatureValue", &value, "RFC 5280 4.1.1.3");
+        cert.finish("Certificate")?;
+        Ok(layout)
+    }
+
+    fn decode_tbs<A: Annotator>(
+        der: &'a [u8],
+        certificate: Tlv<'a>,
+        tbs: Tlv<'a>,
+        a: &mut A,
+    ) -> Result<Self, DecodeError> {
+        let mut fields = tbs.reader(Layer::TbsCertificate);
         if let Some(version) = fields.optional(0xa0, "version")? {
-            leaf(a, "version", &version, "RFC 5280 4.1.2.1");
+            annotate_field(a, "version", &version, "RFC 5280 4.1.2.1");
         }
         let serial = fields.expect(TAG_INTEGER, "serialNumber")?;
-        leaf(a, "serialNumber", &serial, "RFC 5280 4.1.2.2");
+        annotate_field(a, "serialNumber", &serial, "RFC 5280 4.1.2.2");
         let signature = fields.expect(TAG_SEQUENCE, "signature")?;
-        leaf(a, "signature", &signature, "RFC 5280 4.1.2.3");
+        annotate_field(a, "signature", &signature, "RFC 5280 4.1.2.3");
         let issuer = fields.expect(TAG_SEQUENCE, "issuer")?;
-        leaf(a, "issuer", &issuer, "RFC 5280 4.1.2.4");
+        annotate_field(a, "issuer", &issuer, "RFC 5280 4.1.2.4");
         let validity = fields.expect(TAG_SEQUENCE, "validity")?;
-        leaf(a, "validity", &validity, "RFC 5280 4.1.2.5");
+        annotate_field(a, "validity", &validity, "RFC 5280 4.1.2.5");
         let subject = fields.expect(TAG_SEQUENCE, "subject")?;
-        leaf(a, "subject", &subject, "RFC 5280 4.1.2.6");
+        annotate_field(a, "subject", &subject, "RFC 5280 4.1.2.6");
         let spki = fields.expect(TAG_SEQUENCE, "subjectPublicKeyInfo")?;
-        leaf(a, "subjectPublicKeyInfo", &spki, "RFC 5280 4.1.2.7");
+        annotate_field(a, "subjectPublicKeyInfo", &spki, "RFC 5280 4.1.2.7");
         if let Some(uid) = fields.optional(0x81, "issuerUniqueID")? {
-            leaf(a, "issuerUniqueID", &uid, "RFC 5280 4.1.2.8");
+            annotate_field(a, "issuerUniqueID", &uid, "RFC 5280 4.1.2.8");
         }
         if let Some(uid) = fields.optional(0x82, "subjectUniqueID")? {
-            leaf(a, "subjectUniqueID", &uid, "RFC 5280 4.1.2.8");
+            annotate_field(a, "subjectUniqueID", &uid, "RFC 5280 4.1.2.8");
         }
 
         let mut layout = CertificateLayout {
             der,
             certificate,
             tbs,
+            issuer,
             validity,
+            subject,
             subject_public_key_info: spki,
             extensions_field: None,
             extensions_sequence: None,
             extensions: Vec::new(),
             sct_list: None,
         };
-        if let Some(field) = fields.optional(TAG_EXTENSIONS, "extensions")? {
-            layout.decode_extensions(field, a)?;
+        if fields.peek_tag() == Some(TAG_EXTENSIONS) {
+            let (field, truncation) = fields.expect_partial(TAG_EXTENSIONS, "extensions")?;
+            let decoded = layout.decode_extensions(field, a);
+            if let Some(e) = truncation {
+                return Err(e);
+            }
+            decoded?;
         }
         fields.finish("tbsCertificate")?;
-        a.close(tbs.end());
-
-        let algorithm = cert.expect(TAG_SEQUENCE, "signatureAlgorithm")?;
-        leaf(a, "signatureAlgorithm", &algorithm, "RFC 5280 4.1.1.2");
-        let value = cert.expect(TAG_BIT_STRING, "signatureValue")?;
-        leaf(a, "signatureValue", &value, "RFC 5280 4.1.1.3");
-        cert.finish("Certificate")?;
-        a.close(certificate.end());
-        outer.finish("Certificate")?;
         Ok(layout)
     }
 
@@ -173,7 +203,7 @@ impl<'a> CertificateLayout<'a> {
             "RFC 5280 4.1.2.9",
         );
         let mut wrapper = field.reader(Layer::Extensions);
-        let sequence = wrapper.expect(TAG_SEQUENCE, "Extensions")?;
+        let (sequence, truncation) = wrapper.expect_partial(TAG_SEQUENCE, "Extensions")?;
         a.open(
             "Extensions",
             sequence.offset,
@@ -182,6 +212,23 @@ impl<'a> CertificateLayout<'a> {
             "RFC 5280 4.1.2.9",
         );
         wrapper.finish("extensions")?;
+        let decoded = self.decode_extension_list(sequence, a);
+        if let Some(e) = truncation {
+            return Err(e);
+        }
+        decoded?;
+        a.close(sequence.end());
+        a.close(field.end());
+        self.extensions_field = Some(field);
+        self.extensions_sequence = Some(sequence);
+        Ok(())
+    }
+
+    fn decode_extension_list<A: Annotator>(
+        &mut self,
+        sequence: Tlv<'a>,
+        a: &mut A,
+    ) -> Result<(), DecodeError> {
         let mut list = sequence.reader(Layer::Extensions);
         if list.is_empty() {
             // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
@@ -190,7 +237,14 @@ impl<'a> CertificateLayout<'a> {
         while !list.is_empty() {
             let index = self.extensions.len();
             list.set_layer(Layer::Extension(index));
-            let extension = decode_extension(&mut list, index, a)?;
+            let (extension, truncation) = decode_extension(&mut list, index, a)?;
+            if let Some(e) = truncation {
+                // Show what the truncated extension holds, then stop.
+                if extension.oid == OID_SCT_LIST {
+                    let _ = decode_sct_list_value(&extension, a);
+                }
+                return Err(e);
+            }
             if self.extensions.iter().any(|e| e.oid == extension.oid) {
                 // RFC 5280 4.2: a certificate must not include more than one
                 // instance of a particular extension. Two SCT lists would
@@ -213,10 +267,6 @@ impl<'a> CertificateLayout<'a> {
             }
             self.extensions.push(extension);
         }
-        a.close(sequence.end());
-        a.close(field.end());
-        self.extensions_field = Some(field);
-        self.extensions_sequence = Some(sequence);
         Ok(())
     }
 
@@ -345,13 +395,15 @@ fn slice(data: &[u8], start: usize, end: usize) -> &[u8] {
     data.get(start..end).unwrap_or_default()
 }
 
+/// Decodes one Extension. When it runs past the end of the input, returns
+/// what is there with the truncation error, for the caller to show first.
 fn decode_extension<'a, A: Annotator>(
     list: &mut DerReader<'a>,
     index: usize,
     a: &mut A,
-) -> Result<Extension<'a>, DecodeError> {
+) -> Result<(Extension<'a>, Option<DecodeError>), DecodeError> {
     let layer = Layer::Extension(index);
-    let tlv = list.expect(TAG_SEQUENCE, "Extension")?;
+    let (tlv, truncation) = list.expect_partial(TAG_SEQUENCE, "Extension")?;
     let mut r = tlv.reader(layer);
     let oid_tlv = r.expect(TAG_OID, "extnID")?;
     let critical = r.optional(TAG_BOOLEAN, "critical")?;
@@ -366,8 +418,15 @@ fn decode_extension<'a, A: Annotator>(
             ));
         }
     }
-    let value = r.expect(TAG_OCTET_STRING, "extnValue")?;
-    r.finish("Extension")?;
+    let (value, value_truncation) = if truncation.is_some() {
+        r.expect_partial(TAG_OCTET_STRING, "extnValue")?
+    } else {
+        (r.expect(TAG_OCTET_STRING, "extnValue")?, None)
+    };
+    let truncation = truncation.or(value_truncation);
+    if truncation.is_none() {
+        r.finish("Extension")?;
+    }
     let extension = Extension {
         index,
         tlv,
@@ -377,7 +436,7 @@ fn decode_extension<'a, A: Annotator>(
     };
 
     if !a.enabled() {
-        return Ok(extension);
+        return Ok((extension, truncation));
     }
     let name = extension_name(extension.oid);
     let oid_text = || der::oid_to_string(extension.oid).unwrap_or_else(|| "invalid OID".into());
@@ -401,7 +460,7 @@ fn decode_extension<'a, A: Annotator>(
             },
             SPEC_EXT,
         );
-        return Ok(extension);
+        return Ok((extension, truncation));
     }
 
     a.open(
@@ -441,7 +500,7 @@ fn decode_extension<'a, A: Annotator>(
             "RFC 5280 4.1",
         ),
     }
-    Ok(extension)
+    Ok((extension, truncation))
 }
 
 /// Unwraps extnValue OCTET STRING { OCTET STRING { SignedCertificateTimestampList } }.
@@ -458,7 +517,7 @@ fn decode_sct_list_value<A: Annotator>(
         "RFC 5280 4.1",
     );
     let mut outer = value.reader(Layer::SctListExtension);
-    let inner = outer.expect(TAG_OCTET_STRING, "inner OCTET STRING")?;
+    let (inner, truncation) = outer.expect_partial(TAG_OCTET_STRING, "inner OCTET STRING")?;
     a.open(
         "SignedCertificateTimestampList OCTET STRING",
         inner.offset,
@@ -467,7 +526,11 @@ fn decode_sct_list_value<A: Annotator>(
         "RFC 6962 3.3",
     );
     outer.finish("extnValue")?;
-    let list = SctList::decode(inner.content, inner.content_offset(), a)?;
+    let decoded = SctList::decode(inner.content, inner.content_offset(), a);
+    if let Some(e) = truncation {
+        return Err(e);
+    }
+    let list = decoded?;
     a.close(inner.end());
     a.close(value.end());
     Ok(list)
@@ -504,9 +567,30 @@ fn annotate_poison<A: Annotator>(extension: &Extension<'_>, a: &mut A) {
     a.close(value.end());
 }
 
+fn annotate_field<A: Annotator>(a: &mut A, name: &str, tlv: &Tlv<'_>, spec: &'static str) {
+    a.leaf(
+        name,
+        tlv.offset,
+        tlv.header,
+        tlv.content,
+        || describe_header(tlv, tag_name(tlv.tag)),
+        spec,
+    );
+}
+
 /// Describes a DER header: tag, length and how the length is encoded.
 pub fn describe_header(tlv: &Tlv<'_>, type_name: &str) -> String {
-    let len = tlv.content.len();
+    let present = tlv.content.len();
+    let len = der::parse_header(tlv.header).map_or(present, |(_, declared)| declared);
+    let described = describe_length(tlv, type_name, len);
+    if len == present {
+        described
+    } else {
+        format!("{described}, but only {present} bytes follow")
+    }
+}
+
+fn describe_length(tlv: &Tlv<'_>, type_name: &str, len: usize) -> String {
     match tlv.header.get(1..) {
         Some([short]) => format!("{type_name}, length {len} (short form 0x{short:02x})"),
         Some([first, rest @ ..]) => {
