@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use ctkit::input::{Block, read_blocks};
 
 #[derive(Parser)]
 #[command(
@@ -65,16 +66,39 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads a file, or standard input for `-`.
+/// Reads a file, or standard input for `-`. The error does not repeat the
+/// path, which callers put in front of it.
 pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
-    if path == Path::new("-") {
+    if is_stdin(path) {
         let mut data = Vec::new();
         std::io::stdin()
             .read_to_end(&mut data)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(data);
     }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))
+}
+
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The PEM labels of a certificate (RFC 7468 5.1, and the older form).
+const CERTIFICATE_LABELS: [&str; 2] = ["CERTIFICATE", "X509 CERTIFICATE"];
+
+/// Whether a block is a certificate: DER input, or PEM labelled as one.
+pub fn is_certificate(block: &Block) -> bool {
+    block
+        .label
+        .as_deref()
+        .is_none_or(|label| CERTIFICATE_LABELS.contains(&label))
+}
+
+/// Reads a file and splits it into DER objects. The error does not repeat
+/// the path.
+pub fn load_blocks(path: &Path) -> Result<Vec<Block>, String> {
+    let data = read_input(path)?;
+    read_blocks(&data).map_err(|e| e.to_string())
 }
 
 /// Prints a diagnostic on standard error.

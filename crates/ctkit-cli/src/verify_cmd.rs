@@ -1,10 +1,10 @@
 //! `ctkit verify`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use ctkit::input::{Block, read_blocks};
+use ctkit::input::Block;
 use ctkit::loglist::{LogList, parse_rfc3339_ms};
 use ctkit::summary::{Summary, summarize};
 use ctkit::verify::{IssuerCandidate, SctResult, SctStatus, Verifier};
@@ -12,7 +12,7 @@ use ctkit::x509::CertificateLayout;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{Format, read_input, report};
+use crate::{Format, is_certificate, is_stdin, load_blocks, report};
 
 #[derive(Args)]
 pub struct VerifyArgs {
@@ -47,6 +47,9 @@ pub struct IssuerReport {
     pub subject: Option<String>,
     /// Hex SHA-256 of its SubjectPublicKeyInfo.
     pub key_hash: String,
+    /// Whether its subject Name is byte for byte the certificate's issuer
+    /// Name; when not, it is most likely the wrong certificate.
+    pub subject_matches_issuer_name: bool,
 }
 
 /// The result for one input file.
@@ -115,18 +118,21 @@ pub fn verify_blocks(
     let Some(leaf) = blocks.first() else {
         return FileReport::failed(name, "no certificate in input".into());
     };
+    if !is_certificate(leaf) {
+        return FileReport::failed(name, not_a_certificate("the first PEM block", leaf));
+    }
     let layout = match CertificateLayout::parse(&leaf.der) {
         Ok(layout) => layout,
         Err(e) => return FileReport::failed(name, format!("certificate: {e}")),
     };
 
-    let (issuer_source, issuer_der) = match issuer {
+    let (issuer_source, issuer_block) = match issuer {
         Some((source, issuer_blocks)) => match issuer_blocks.first() {
-            Some(block) => (source.to_owned(), &block.der),
+            Some(block) => (source.to_owned(), block),
             None => return FileReport::failed(name, format!("{source}: no certificate")),
         },
         None => match blocks.get(1) {
-            Some(block) => (format!("certificate #2 of {name}"), &block.der),
+            Some(block) => (format!("certificate #2 of {name}"), block),
             None => {
                 return FileReport::failed(
                     name,
@@ -135,6 +141,13 @@ pub fn verify_blocks(
             }
         },
     };
+    if !is_certificate(issuer_block) {
+        return FileReport::failed(
+            name,
+            not_a_certificate(&format!("the issuer ({issuer_source})"), issuer_block),
+        );
+    }
+    let issuer_der = &issuer_block.der;
     let issuer_layout = match CertificateLayout::parse(issuer_der) {
         Ok(layout) => layout,
         Err(e) => return FileReport::failed(name, format!("issuer ({issuer_source}): {e}")),
@@ -165,11 +178,19 @@ pub fn verify_blocks(
             source: issuer_source,
             subject: issuer_subject,
             key_hash: hex::encode(issuer_key_hash),
+            subject_matches_issuer_name: issuer_layout.subject.content == layout.issuer.content,
         }),
         scts,
         note,
         error: None,
     }
+}
+
+fn not_a_certificate(what: &str, block: &Block) -> String {
+    format!(
+        "{what} is labelled {:?}, not CERTIFICATE",
+        block.label.as_deref().unwrap_or_default()
+    )
 }
 
 /// Collects every certificate of the input but the first as candidate
@@ -221,12 +242,22 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
             }
         },
     };
+    let stdin_uses = args
+        .files
+        .iter()
+        .chain(&args.issuer)
+        .filter(|p| is_stdin(p))
+        .count();
+    if stdin_uses > 1 {
+        report("standard input (-) can be read only once: give the other certificates as files");
+        return ExitCode::from(2);
+    }
     let issuer = match &args.issuer {
         None => None,
         Some(path) => match load_blocks(path) {
             Ok(blocks) => Some((path.display().to_string(), blocks)),
             Err(e) => {
-                report(&e);
+                report(&format!("--issuer {}: {e}", path.display()));
                 return ExitCode::from(2);
             }
         },
@@ -270,11 +301,6 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         .max()
         .unwrap_or(2);
     ExitCode::from(worst)
-}
-
-fn load_blocks(path: &Path) -> Result<Vec<Block>, String> {
-    let data = read_input(path)?;
-    read_blocks(&data).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_reports(reports: &[FileReport], format: Format) {
@@ -331,6 +357,12 @@ fn render_text(r: &FileReport) -> String {
             i.source,
             i.key_hash
         );
+        if !i.subject_matches_issuer_name {
+            let _ = writeln!(
+                out,
+                "  warning: the issuer certificate's subject is not the certificate's issuer name, so it is probably not the certificate that issued it"
+            );
+        }
     }
     if let Some(note) = &r.note {
         let _ = writeln!(out, "  {note}");

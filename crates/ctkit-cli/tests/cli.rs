@@ -531,3 +531,127 @@ fn inspect_truncated_der_shows_decoded_layers() {
         stderr(&out)
     );
 }
+
+#[test]
+fn verify_names_file_once_in_errors() {
+    let path = scratch("empty.pem", b"");
+    let name = path.to_str().expect("UTF-8");
+    let out = ctkit(&["verify", name]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        format!("ctkit: {name}: input is empty")
+    );
+}
+
+#[test]
+fn verify_rejects_stdin_twice() {
+    let out = ctkit(&["verify", "-", "--issuer", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("standard input (-) can be read only once"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn verify_rejects_public_key_as_issuer() {
+    let out = ctkit(&[
+        "verify",
+        &seed(),
+        "--issuer",
+        testdata("loglists/ct-test-log-ec.pub.pem")
+            .to_str()
+            .expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is labelled \"PUBLIC KEY\", not CERTIFICATE"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn verify_warns_when_issuer_name_differs() {
+    let wrong = testdata("precerts/ct-test/ca-cert.pem");
+    let out = ctkit(&[
+        "verify",
+        &seed(),
+        "--issuer",
+        wrong.to_str().expect("UTF-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["issuer"]["subject_matches_issuer_name"], false);
+    let out = ctkit(&[
+        "verify",
+        &seed(),
+        "--issuer",
+        wrong.to_str().expect("UTF-8"),
+    ]);
+    assert!(stdout(&out).contains(
+        "warning: the issuer certificate's subject is not the certificate's issuer name"
+    ));
+    let out = ctkit(&[
+        "verify",
+        &seed(),
+        "--issuer",
+        &seed_issuer(),
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["issuer"]["subject_matches_issuer_name"], true);
+}
+
+#[test]
+fn inspect_json_reports_unusable_input() {
+    let path = scratch("random.bin", &[0x09, 0x41, 0x42]);
+    let out = ctkit(&["inspect", path.to_str().expect("UTF-8"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        doc["error"]
+            .as_str()
+            .expect("error")
+            .ends_with("its first byte is 0x09"),
+        "{doc}"
+    );
+    assert_eq!(doc["objects"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn inspect_skips_non_certificate_blocks() {
+    let mut mixed = std::fs::read(testdata("loglists/ct-test-log-ec.pub.pem")).expect("key");
+    mixed.extend(std::fs::read(seed()).expect("seed"));
+    let path = scratch("key-and-cert.pem", &mixed);
+    let out = ctkit(&["inspect", path.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(stdout(&out).contains("Object #2 (CERTIFICATE)"));
+    assert!(
+        stderr(&out).contains("object #1 is labelled \"PUBLIC KEY\", not CERTIFICATE: skipped")
+    );
+}
+
+#[test]
+fn verify_rejects_empty_log_list() {
+    let list = scratch("no-logs.json", br#"{"version": "1", "operators": []}"#);
+    let out = ctkit(&[
+        "verify",
+        &seed(),
+        "--issuer",
+        &seed_issuer(),
+        "--log-list",
+        list.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the log list has no logs"),
+        "{}",
+        stderr(&out)
+    );
+}

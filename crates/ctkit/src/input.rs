@@ -19,8 +19,10 @@ pub enum InputError {
     Empty,
     #[error("invalid PEM: {0}")]
     Pem(String),
-    #[error("input is neither DER (first byte 0x30) nor PEM (no \"-----BEGIN\" line)")]
-    Unrecognized,
+    #[error(
+        "input is neither DER, which starts with 0x30 (SEQUENCE), nor PEM, which has a \"-----BEGIN\" line; its first byte is 0x{first:02x}"
+    )]
+    Unrecognized { first: u8 },
 }
 
 /// Splits `data` into DER objects: every PEM block when the input contains
@@ -37,7 +39,8 @@ pub fn read_blocks(data: &[u8]) -> Result<Vec<Block>, InputError> {
         }]);
     }
     if !contains(data, b"-----BEGIN") {
-        return Err(InputError::Unrecognized);
+        let first = data.first().copied().unwrap_or_default();
+        return Err(InputError::Unrecognized { first });
     }
     let blocks = parse_pem(data)?;
     if blocks.is_empty() {
@@ -84,8 +87,13 @@ fn parse_pem(data: &[u8]) -> Result<Vec<Block>, InputError> {
             )));
         }
 
-        let der = decode_base64_body(body)
-            .map_err(|e| InputError::Pem(format!("invalid base64 in {label:?} block: {e}")))?;
+        let der = decode_base64_body(body).map_err(|e| {
+            let body_start = data.len() - body_and_rest.len();
+            InputError::Pem(format!(
+                "invalid base64 in the {label:?} block: {}",
+                describe_base64_error(data, body_start, body, &e)
+            ))
+        })?;
         blocks.push(Block {
             label: Some(label),
             der,
@@ -113,6 +121,53 @@ fn decode_base64_body(body: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
             text.retain(|b| !b.is_ascii_whitespace());
             BASE64.decode(&text)
         }
+    }
+}
+
+/// Describes a base64 error with the line and column of the input where it
+/// occurred, for errors that have a position.
+fn describe_base64_error(
+    data: &[u8],
+    body_start: usize,
+    body: &[u8],
+    error: &base64::DecodeError,
+) -> String {
+    // The decoder saw the body without white space: map its offset back.
+    let position = |offset: usize| {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| !b.is_ascii_whitespace())
+            .nth(offset)
+            .map(|(i, _)| body_start + i)
+    };
+    let locate = |at: usize| {
+        let before = data.get(..at).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = at
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        format!("line {line}, column {column}")
+    };
+    match error {
+        base64::DecodeError::InvalidByte(offset, byte)
+        | base64::DecodeError::InvalidLastSymbol(offset, byte) => {
+            let shown = if byte.is_ascii_graphic() {
+                format!("'{}' (0x{byte:02x})", char::from(*byte))
+            } else {
+                format!("0x{byte:02x}")
+            };
+            match position(*offset) {
+                Some(at) => format!("character {shown} at {}", locate(at)),
+                None => format!("character {shown}"),
+            }
+        }
+        base64::DecodeError::InvalidLength(len) => {
+            format!("{len} base64 characters, which is not a valid length; is a line missing?")
+        }
+        base64::DecodeError::InvalidPadding => "invalid '=' padding at the end of the block".into(),
     }
 }
 
@@ -154,6 +209,22 @@ mod tests {
         // CRLF line ends and a space inside a line.
         let text = b"-----BEGIN A-----\r\nAA EC\r\nAw==\r\n-----END A-----\r\n";
         assert_eq!(read_blocks(text).expect("parses")[0].der, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn pem_base64_error_names_line_and_column() {
+        let text = b"-----BEGIN A-----\nAAEC\nA!==\n-----END A-----\n";
+        let err = read_blocks(text).expect_err("invalid");
+        assert_eq!(
+            err.to_string(),
+            "invalid PEM: invalid base64 in the \"A\" block: character '!' (0x21) at line 3, column 2"
+        );
+    }
+
+    #[test]
+    fn binary_input_names_first_byte() {
+        let err = read_blocks(&[0x09, 0x00]).expect_err("not DER");
+        assert!(err.to_string().ends_with("its first byte is 0x09"), "{err}");
     }
 
     #[test]

@@ -27,6 +27,8 @@ const BUNDLED: &[u8] = include_bytes!("../data/all_logs_list.json");
 pub enum LogListError {
     #[error("invalid log list JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the log list has no logs")]
+    NoLogs,
     #[error("log {description:?}: {field} is not valid base64")]
     Base64 {
         description: String,
@@ -347,6 +349,9 @@ impl LogList {
                     .join(", ");
                 list.push(convert(from_v1(v1)?, &operator, false)?);
             }
+            if list.is_empty() {
+                return Err(LogListError::NoLogs);
+            }
             return Ok(list);
         }
         for operator in raw.operators {
@@ -358,6 +363,9 @@ impl LogList {
             {
                 list.push(convert(raw_log, &operator.name, tiled)?);
             }
+        }
+        if list.is_empty() {
+            return Err(LogListError::NoLogs);
         }
         Ok(list)
     }
