@@ -104,23 +104,10 @@ impl<'a> Reader<'a> {
     /// The error for a body that runs past the container is reported at the
     /// length prefix, since that is the byte that is wrong.
     pub fn vec16(&mut self, field: &'static str) -> Result<Reader<'a>, DecodeError> {
-        let prefix_offset = self.offset();
-        let len = usize::from(self.u16(field)?);
-        let remaining = self.remaining();
-        if len > remaining {
-            return Err(DecodeError::new(
-                self.layer,
-                field,
-                prefix_offset,
-                ErrorKind::Truncated {
-                    needed: len,
-                    remaining,
-                },
-            ));
+        match self.vec16_partial(field)? {
+            (body, None) => Ok(body),
+            (_, Some(truncation)) => Err(truncation),
         }
-        let base = self.offset();
-        let body = self.bytes(len, field)?;
-        Ok(Reader::new(body, base, self.layer))
     }
 
     /// Reads a `<0..2^16-1>` vector like [`Reader::vec16`], but when its

@@ -108,76 +108,25 @@ impl<'a> DerReader<'a> {
         tag: u8,
         field: &'static str,
     ) -> Result<(Tlv<'a>, Option<DecodeError>), DecodeError> {
-        match self.peek_tag() {
-            None => return Err(self.error(field, ErrorKind::Missing)),
-            Some(found) if found != tag => {
-                return Err(self.error(
-                    field,
-                    ErrorKind::UnexpectedTag {
-                        expected: tag,
-                        found,
-                    },
-                ));
-            }
-            Some(_) => {}
-        }
-        let start = self.pos;
-        let rest = self.data.get(start..).unwrap_or_default();
-        let (header_len, content_len) = parse_header(rest)
-            .map_err(|(at, kind)| DecodeError::new(self.layer, field, self.offset() + at, kind))?;
-        let remaining = rest.len() - header_len;
-        if content_len <= remaining {
-            return self.any(field).map(|tlv| (tlv, None));
-        }
-        let error = self.error(
-            field,
-            ErrorKind::Truncated {
-                needed: content_len,
-                remaining,
-            },
-        );
-        let tlv = Tlv {
-            tag,
-            offset: self.base + start,
-            header: rest.get(..header_len).unwrap_or_default(),
-            content: rest.get(header_len..).unwrap_or_default(),
-        };
-        self.pos = self.data.len();
-        Ok((tlv, Some(error)))
+        self.check_tag(tag, field)?;
+        self.read_partial(field)
     }
 
     /// Reads the next element with any tag.
     pub fn any(&mut self, field: &'static str) -> Result<Tlv<'a>, DecodeError> {
-        let start = self.pos;
-        let rest = self.data.get(start..).unwrap_or_default();
-        let (header_len, content_len) = parse_header(rest)
-            .map_err(|(at, kind)| DecodeError::new(self.layer, field, self.offset() + at, kind))?;
-        let remaining = rest.len() - header_len;
-        if content_len > remaining {
-            return Err(self.error(
-                field,
-                ErrorKind::Truncated {
-                    needed: content_len,
-                    remaining,
-                },
-            ));
+        match self.read_partial(field)? {
+            (tlv, None) => Ok(tlv),
+            (_, Some(truncation)) => Err(truncation),
         }
-        let header = rest.get(..header_len).unwrap_or_default();
-        let content = rest
-            .get(header_len..header_len + content_len)
-            .unwrap_or_default();
-        let tlv = Tlv {
-            tag: header.first().copied().unwrap_or_default(),
-            offset: self.base + start,
-            header,
-            content,
-        };
-        self.pos = start + header_len + content_len;
-        Ok(tlv)
     }
 
     /// Reads the next element and checks its tag.
     pub fn expect(&mut self, tag: u8, field: &'static str) -> Result<Tlv<'a>, DecodeError> {
+        self.check_tag(tag, field)?;
+        self.any(field)
+    }
+
+    fn check_tag(&self, tag: u8, field: &'static str) -> Result<(), DecodeError> {
         match self.peek_tag() {
             None => Err(self.error(field, ErrorKind::Missing)),
             Some(found) if found != tag => Err(self.error(
@@ -187,8 +136,43 @@ impl<'a> DerReader<'a> {
                     found,
                 },
             )),
-            Some(_) => self.any(field),
+            Some(_) => Ok(()),
         }
+    }
+
+    /// Reads the next element. A content that runs past the input is
+    /// returned as far as it goes, with the truncation error beside it,
+    /// and the reader moves to the end.
+    fn read_partial(
+        &mut self,
+        field: &'static str,
+    ) -> Result<(Tlv<'a>, Option<DecodeError>), DecodeError> {
+        let start = self.pos;
+        let rest = self.data.get(start..).unwrap_or_default();
+        let (header_len, content_len) = parse_header(rest)
+            .map_err(|(at, kind)| DecodeError::new(self.layer, field, self.offset() + at, kind))?;
+        let remaining = rest.len() - header_len;
+        let truncation = (content_len > remaining).then(|| {
+            self.error(
+                field,
+                ErrorKind::Truncated {
+                    needed: content_len,
+                    remaining,
+                },
+            )
+        });
+        let content_len = content_len.min(remaining);
+        let header = rest.get(..header_len).unwrap_or_default();
+        let tlv = Tlv {
+            tag: header.first().copied().unwrap_or_default(),
+            offset: self.base + start,
+            header,
+            content: rest
+                .get(header_len..header_len + content_len)
+                .unwrap_or_default(),
+        };
+        self.pos = start + header_len + content_len;
+        Ok((tlv, truncation))
     }
 
     /// Reads the next element only when it has `tag`, for OPTIONAL and
