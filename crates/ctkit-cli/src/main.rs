@@ -8,6 +8,7 @@
 mod bench;
 mod inspect_cmd;
 mod verify_cmd;
+mod verify_text;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
