@@ -721,3 +721,25 @@ fn final_certificates_verify_embedded_scts() {
     }
     assert_eq!(checked, 4, "the four CT test PKI pairs");
 }
+
+#[test]
+fn poison_removal_matches_azul_golden_tbs() {
+    // Through a Precertificate Signing Certificate, removing the poison
+    // alone gives this golden file; the log's issuer key hash is that of
+    // the signing certificate's issuer, intermediate.pem.
+    let dir = "precerts/google-merge-delay-preissuer-2018";
+    let der = cert(&format!("{dir}/precert.pem"));
+    let layout = CertificateLayout::parse(&der).expect("parses");
+    assert!(layout.is_precertificate());
+    let tbs = layout.tbs_without(&[ctkit::x509::OID_PRECERT_POISON]);
+    assert_eq!(
+        tbs,
+        read(&format!("{dir}/azul-golden-poison-removed-tbs.der"))
+    );
+    let intermediate = cert(&format!("{dir}/intermediate.pem"));
+    let intermediate = CertificateLayout::parse(&intermediate).expect("parses");
+    assert_eq!(
+        hex::encode(intermediate.key_hash()),
+        "e37689003073a0c649cc656de946c03174d25c566fe3c3805b846f5236943798"
+    );
+}
