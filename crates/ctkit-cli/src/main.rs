@@ -7,6 +7,7 @@
 
 mod bench;
 mod inspect_cmd;
+mod lint_cmd;
 mod verify_cmd;
 mod verify_text;
 
@@ -50,6 +51,8 @@ enum Command {
     },
     /// Verify every embedded SCT against the log that signed it.
     Verify(verify_cmd::VerifyArgs),
+    /// Check SCT lists, precertificates and final certificates against the RFCs.
+    Lint(lint_cmd::LintArgs),
     /// Measure verification throughput in-process (certificates per second).
     Bench(bench::BenchArgs),
 }
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
             log_lists,
         } => inspect_cmd::run(&file, format, &log_lists),
         Command::Verify(args) => verify_cmd::run(&args),
+        Command::Lint(args) => lint_cmd::run(&args),
         Command::Bench(args) => bench::run(&args),
     }
 }

@@ -655,3 +655,63 @@ fn verify_rejects_empty_log_list() {
         stderr(&out)
     );
 }
+
+#[test]
+fn lint_reports_findings_as_json() {
+    let file = testdata("malformed_lint/pkilint_sct_list_empty.pem");
+    let out = ctkit(&["lint", file.to_str().expect("UTF-8"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let finding = &doc["files"][0]["findings"][0];
+    assert_eq!(finding["id"], "ct.sct_list.empty");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["clause"], "RFC 6962 3.3");
+    assert_eq!(
+        finding["path"],
+        "certificate.tbsCertificate.extensions.6.extnValue.signedCertificateTimestampList"
+    );
+    assert!(finding["offset"].as_u64().is_some());
+    assert!(finding["message"].as_str().is_some());
+}
+
+#[test]
+fn lint_clean_certificate_exits_zero() {
+    let out = ctkit(&["lint", &seed(), "--issuer", &seed_issuer()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("no findings"));
+}
+
+#[test]
+fn lint_list_prints_catalogue() {
+    let out = ctkit(&["lint", "--list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let checks = doc["checks"].as_array().expect("checks");
+    assert!(checks.len() >= 20);
+    assert!(checks.iter().any(|c| c["id"] == "ct.poison_with_sct_list"));
+}
+
+#[test]
+fn lint_precert_compares_pair() {
+    let out = ctkit(&[
+        "lint",
+        "--precert",
+        testdata("precerts/ct-test/test-embedded-pre-cert.pem")
+            .to_str()
+            .expect("UTF-8"),
+        testdata("precerts/ct-test/test-embedded-with-intermediate-cert.pem")
+            .to_str()
+            .expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("error ct.precert.mismatch"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("serialNumber differs"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -205,6 +205,16 @@ impl<'a> DerReader<'a> {
 /// (indefinite length, X.690 8.1.3.6; non-minimal length, X.690 10.1) are
 /// errors here.
 pub fn parse_header(data: &[u8]) -> Result<(usize, usize), (usize, ErrorKind)> {
+    match parse_header_lenient(data)? {
+        (header_len, content_len, true) => Ok((header_len, content_len)),
+        (_, _, false) => Err((1, ErrorKind::NonMinimalLength)),
+    }
+}
+
+/// Parses a tag and a definite length like [`parse_header`], but accepts a
+/// length in more bytes than needed and says so in the third value
+/// (`true` when minimal), for a linter that reports it and reads on.
+pub fn parse_header_lenient(data: &[u8]) -> Result<(usize, usize, bool), (usize, ErrorKind)> {
     let truncated = |needed: usize| {
         (
             0,
@@ -220,7 +230,7 @@ pub fn parse_header(data: &[u8]) -> Result<(usize, usize), (usize, ErrorKind)> {
     }
     let first = *data.get(1).ok_or_else(|| truncated(2))?;
     if first < 0x80 {
-        return Ok((2, usize::from(first)));
+        return Ok((2, usize::from(first), true));
     }
     if first == 0x80 {
         return Err((1, ErrorKind::IndefiniteLength));
@@ -236,10 +246,8 @@ pub fn parse_header(data: &[u8]) -> Result<(usize, usize), (usize, ErrorKind)> {
     }
     // X.690 10.1: the definite form uses the fewest octets, so the short form
     // for lengths under 128 and no leading zero octet in the long form.
-    if len < 0x80 || bytes.first() == Some(&0) {
-        return Err((1, ErrorKind::NonMinimalLength));
-    }
-    Ok((2 + count, len))
+    let minimal = len >= 0x80 && bytes.first() != Some(&0);
+    Ok((2 + count, len, minimal))
 }
 
 /// Encodes a DER length in its minimal form (X.690 10.1).

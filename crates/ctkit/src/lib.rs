@@ -12,6 +12,7 @@ pub mod der;
 pub mod error;
 pub mod input;
 pub mod inspect;
+pub mod lint;
 pub mod loglist;
 pub mod sct;
 pub mod summary;

@@ -62,18 +62,28 @@ pub struct CertificateLayout<'a> {
     pub der: &'a [u8],
     pub certificate: Tlv<'a>,
     pub tbs: Tlv<'a>,
+    /// The `[0] EXPLICIT` version, when it is encoded.
+    pub version: Option<Tlv<'a>>,
+    pub serial: Tlv<'a>,
+    /// The signature AlgorithmIdentifier inside the TBSCertificate.
+    pub signature: Tlv<'a>,
     /// The issuer Name.
     pub issuer: Tlv<'a>,
     pub validity: Tlv<'a>,
     /// The subject Name.
     pub subject: Tlv<'a>,
     pub subject_public_key_info: Tlv<'a>,
+    pub issuer_unique_id: Option<Tlv<'a>>,
+    pub subject_unique_id: Option<Tlv<'a>>,
     /// The `[3] EXPLICIT` wrapper.
     pub extensions_field: Option<Tlv<'a>>,
     /// The `Extensions` SEQUENCE inside the wrapper.
     pub extensions_sequence: Option<Tlv<'a>>,
     pub extensions: Vec<Extension<'a>>,
+    /// The decoded SCT list; `None` when there is none, and always `None`
+    /// from [`CertificateLayout::parse_lenient`].
     pub sct_list: Option<SctList>,
+    lenient: bool,
 }
 
 impl<'a> CertificateLayout<'a> {
@@ -82,12 +92,27 @@ impl<'a> CertificateLayout<'a> {
         Self::decode(der, &mut Discard)
     }
 
+    /// Decodes the certificate structure like [`CertificateLayout::parse`],
+    /// but leaves the SCT list undecoded and accepts a repeated extension,
+    /// so that a linter can report those faults and go on.
+    pub fn parse_lenient(der: &'a [u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(der, &mut Discard, true)
+    }
+
     /// Decodes the structure, reporting the fields that matter for CT to `a`.
     ///
     /// A truncated input is decoded as far as it goes, so that `a` sees
     /// every complete field, and the error then names the outermost length
     /// that runs past the end.
     pub fn decode<A: Annotator>(der: &'a [u8], a: &mut A) -> Result<Self, DecodeError> {
+        Self::decode_with(der, a, false)
+    }
+
+    fn decode_with<A: Annotator>(
+        der: &'a [u8],
+        a: &mut A,
+        lenient: bool,
+    ) -> Result<Self, DecodeError> {
         let mut outer = DerReader::new(der, 0, Layer::Certificate);
         let (certificate, truncation) = outer.expect_partial(TAG_SEQUENCE, "Certificate")?;
         a.open(
@@ -97,7 +122,7 @@ impl<'a> CertificateLayout<'a> {
             || describe_header(&certificate, "SEQUENCE"),
             SPEC_CERT,
         );
-        let decoded = Self::decode_certificate(der, certificate, a);
+        let decoded = Self::decode_certificate(der, certificate, a, lenient);
         if let Some(e) = truncation {
             return Err(e);
         }
@@ -111,6 +136,7 @@ impl<'a> CertificateLayout<'a> {
         der: &'a [u8],
         certificate: Tlv<'a>,
         a: &mut A,
+        lenient: bool,
     ) -> Result<Self, DecodeError> {
         let mut cert = certificate.reader(Layer::Certificate);
         let (tbs, truncation) = cert.expect_partial(TAG_SEQUENCE, "tbsCertificate")?;
@@ -121,7 +147,7 @@ impl<'a> CertificateLayout<'a> {
             || describe_header(&tbs, "SEQUENCE"),
             SPEC_CERT,
         );
-        let decoded = Self::decode_tbs(der, certificate, tbs, a);
+        let decoded = Self::decode_tbs(der, certificate, tbs, a, lenient);
         if let Some(e) = truncation {
             return Err(e);
         }
@@ -141,10 +167,12 @@ impl<'a> CertificateLayout<'a> {
         certificate: Tlv<'a>,
         tbs: Tlv<'a>,
         a: &mut A,
+        lenient: bool,
     ) -> Result<Self, DecodeError> {
         let mut fields = tbs.reader(Layer::TbsCertificate);
-        if let Some(version) = fields.optional(0xa0, "version")? {
-            annotate_field(a, "version", &version, "RFC 5280 4.1.2.1");
+        let version = fields.optional(0xa0, "version")?;
+        if let Some(version) = &version {
+            annotate_field(a, "version", version, "RFC 5280 4.1.2.1");
         }
         let serial = fields.expect(TAG_INTEGER, "serialNumber")?;
         annotate_field(a, "serialNumber", &serial, "RFC 5280 4.1.2.2");
@@ -158,25 +186,33 @@ impl<'a> CertificateLayout<'a> {
         annotate_field(a, "subject", &subject, "RFC 5280 4.1.2.6");
         let spki = fields.expect(TAG_SEQUENCE, "subjectPublicKeyInfo")?;
         annotate_field(a, "subjectPublicKeyInfo", &spki, "RFC 5280 4.1.2.7");
-        if let Some(uid) = fields.optional(0x81, "issuerUniqueID")? {
-            annotate_field(a, "issuerUniqueID", &uid, "RFC 5280 4.1.2.8");
+        let issuer_unique_id = fields.optional(0x81, "issuerUniqueID")?;
+        if let Some(uid) = &issuer_unique_id {
+            annotate_field(a, "issuerUniqueID", uid, "RFC 5280 4.1.2.8");
         }
-        if let Some(uid) = fields.optional(0x82, "subjectUniqueID")? {
-            annotate_field(a, "subjectUniqueID", &uid, "RFC 5280 4.1.2.8");
+        let subject_unique_id = fields.optional(0x82, "subjectUniqueID")?;
+        if let Some(uid) = &subject_unique_id {
+            annotate_field(a, "subjectUniqueID", uid, "RFC 5280 4.1.2.8");
         }
 
         let mut layout = CertificateLayout {
             der,
             certificate,
             tbs,
+            version,
+            serial,
+            signature,
             issuer,
             validity,
             subject,
             subject_public_key_info: spki,
+            issuer_unique_id,
+            subject_unique_id,
             extensions_field: None,
             extensions_sequence: None,
             extensions: Vec::new(),
             sct_list: None,
+            lenient,
         };
         if fields.peek_tag() == Some(TAG_EXTENSIONS) {
             let (field, truncation) = fields.expect_partial(TAG_EXTENSIONS, "extensions")?;
@@ -245,7 +281,7 @@ impl<'a> CertificateLayout<'a> {
                 }
                 return Err(e);
             }
-            if self.extensions.iter().any(|e| e.oid == extension.oid) {
+            if !self.lenient && self.extensions.iter().any(|e| e.oid == extension.oid) {
                 // RFC 5280 4.2: a certificate must not include more than one
                 // instance of a particular extension. Two SCT lists would
                 // also leave open which one a verifier reads.
@@ -258,7 +294,7 @@ impl<'a> CertificateLayout<'a> {
                     ),
                 ));
             }
-            if extension.oid == OID_SCT_LIST {
+            if extension.oid == OID_SCT_LIST && !self.lenient {
                 self.sct_list = Some(decode_sct_list_value(&extension, a)?);
                 a.close(extension.tlv.end());
             } else if extension.oid == OID_PRECERT_POISON {
@@ -322,6 +358,14 @@ impl<'a> CertificateLayout<'a> {
     /// certificate, which lacks the SCT list and the poison (RFC 6962 3.2). For a final certificate this is the precertificate's TBS.
     pub fn precert_tbs(&self) -> Vec<u8> {
         self.tbs_without(&[OID_SCT_LIST, OID_PRECERT_POISON])
+    }
+
+    /// notBefore in milliseconds since the epoch, or `None` when the
+    /// Validity does not hold a time in a form RFC 5280 4.1.2.5 allows.
+    pub fn not_before_ms(&self) -> Option<u64> {
+        let mut r = self.validity.reader(Layer::TbsCertificate);
+        let not_before = r.any("notBefore").ok()?;
+        parse_time(not_before.tag, not_before.content)
     }
 
     /// notAfter in milliseconds since the epoch, or `None` when the Validity

@@ -1,0 +1,292 @@
+//! The linter on the corpus: the findings that the source test suites
+//! (pkilint, zlint, pyca/cryptography) assert, as testdata/MANIFEST.md and
+//! the pkilint CSV files list them, and no error on well-formed certificates.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on a broken fixture"
+)]
+
+use std::path::Path;
+
+use ctkit::input::read_blocks;
+use ctkit::lint::{Context, Finding, Severity, compare_precert, lint_certificate};
+use ctkit::loglist::LogList;
+use ctkit::x509::CertificateLayout;
+use serde_json::Value;
+
+fn read(rel: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("missing fixture {}: {e}", path.display()))
+}
+
+fn cert(rel: &str) -> Vec<u8> {
+    read_blocks(&read(rel)).expect("PEM").remove(0).der
+}
+
+fn ids(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.id).collect()
+}
+
+fn lint(rel: &str) -> Vec<Finding> {
+    let logs = LogList::bundled();
+    let context = Context {
+        logs: Some(&logs),
+        issuer_key_hash: None,
+        now_ms: 0,
+    };
+    lint_certificate(&cert(rel), &context)
+}
+
+/// The node path of pkilint's first ERROR or FATAL finding in its CSV.
+fn pkilint_path(csv: &str) -> String {
+    let text = String::from_utf8(read(csv)).expect("UTF-8");
+    let row = text
+        .lines()
+        .skip(1)
+        .find(|row| row.contains(",ERROR,") || row.contains(",FATAL,"))
+        .expect("an error row");
+    row.split(',').next().expect("node_path").to_owned()
+}
+
+#[test]
+fn pkilint_cases_give_listed_findings() {
+    for (file, id) in [
+        ("malformed_lint/pkilint_sct_list_empty", "ct.sct_list.empty"),
+        (
+            "malformed_lint/pkilint_bad_sct_length",
+            "ct.sct_list.encoding",
+        ),
+        (
+            "malformed_lint/pkilint_precert_poison_and_sct_list",
+            "ct.poison_with_sct_list",
+        ),
+    ] {
+        let findings = lint(&format!("{file}.pem"));
+        let errors: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "{file}: {findings:?}");
+        assert_eq!(errors[0].id, id, "{file}");
+        assert_eq!(
+            errors[0].path,
+            pkilint_path(&format!("{file}.pkilint-expected.csv")),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn bad_sct_length_names_both_lengths() {
+    // pkilint: "Invalid SCT list encoding: expected length: 359, actual length: 358".
+    let findings = lint("malformed_lint/pkilint_bad_sct_length.pem");
+    let message = &findings[0].message;
+    assert!(
+        message.contains("359") && message.contains("358"),
+        "{message}"
+    );
+}
+
+#[test]
+fn pyca_vectors_give_listed_findings() {
+    for (file, id) in [
+        (
+            "malformed_lint/pyca_badssl-sct-none-hash.pem",
+            "ct.sct.algorithm",
+        ),
+        (
+            "malformed_lint/pyca_invalid-sct-version.pem",
+            "ct.sct.version",
+        ),
+        (
+            "malformed_lint/pyca_invalid-sct-length.pem",
+            "ct.sct_list.encoding",
+        ),
+    ] {
+        let findings = lint(file);
+        let errors: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(errors, [id], "{file}: {findings:?}");
+    }
+}
+
+#[test]
+fn well_formed_certificates_have_no_error() {
+    let expected: Value = serde_json::from_slice(&read("expected_results.json")).expect("JSON");
+    for entry in expected["certs_embedded_sct"].as_array().expect("array") {
+        let file = entry["file"].as_str().expect("file");
+        let findings = lint(file);
+        let unknown_log = file.contains("unknownlog");
+        for f in &findings {
+            let allowed = unknown_log && f.id == "ct.sct.unknown_log";
+            assert!(allowed, "{file}: {f:?}");
+        }
+    }
+}
+
+#[test]
+fn zlint_and_ca_cases_fire_no_ct_error() {
+    // The zlint cases are NA, pass or not effective for their CT lints, and
+    // the Precertificate Signing CA cases are about EKUs and dates that
+    // these checks do not cover. zlint's generated SCTs carry 32 random
+    // bytes as ECDSA signatures, which the encoding check reports.
+    for name in [
+        "zlint_empty_sct_list_ok_01",
+        "zlint_empty_sct_list_ok_02",
+        "zlint_empty_sct_list_na_01",
+        "zlint_empty_sct_list_na_02",
+        "zlint_precert_with_sct_list_na1",
+        "zlint_precert_with_sct_list_na2",
+        "zlint_precert_with_sct_list_ok",
+        "zlint_ctNoSCTs",
+        "zlint_ctNoSCTsPoisoned",
+        "zlint_excbakdat_sct0_oldx_effx",
+        "zlint_excbakdat_sct1_old0_effx",
+        "zlint_excbakdat_sct1_old1_eff0",
+        "pkilint_precert_signing_ca_clean",
+        "pkilint_precert_signing_ca_missing_required_eku",
+        "pkilint_precert_signing_ca_issued_after_sunset",
+    ] {
+        let findings = lint(&format!("malformed_lint/{name}.pem"));
+        let errors: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    let findings = lint("malformed_lint/zlint_ct3mo1SCTs.pem");
+    assert_eq!(
+        ids(&findings),
+        ["ct.sct.ecdsa_encoding", "ct.sct.unknown_log"]
+    );
+}
+
+#[test]
+fn tampered_certificate_fails_signature_check() {
+    let logs = LogList::bundled();
+    let issuer = cert("malformed_lint/pkilint_dtrust_8scts_tampered_ku.issuer.pem");
+    let context = Context {
+        logs: Some(&logs),
+        issuer_key_hash: Some(
+            CertificateLayout::parse(&issuer)
+                .expect("parses")
+                .key_hash(),
+        ),
+        now_ms: u64::MAX,
+    };
+    let findings = lint_certificate(
+        &cert("malformed_lint/pkilint_dtrust_8scts_tampered_ku.pem"),
+        &context,
+    );
+    assert_eq!(ids(&findings), ["ct.sct.signature"; 8]);
+    assert!(findings.iter().all(|f| f.offset > 0), "{findings:?}");
+}
+
+#[test]
+fn backdated_not_before_is_reported() {
+    // The google.com certificate of 2025-06-02 has SCTs from that day.
+    // Moving notBefore to 2025-05-20 backdates it by 13 days, past the 48
+    // hours that TLS BRs 7.1.2.7 allow from 2023-09-15.
+    let mut der = cert("certs_embedded_sct/2025_google-com_gts-wr2_2scts.pem");
+    assert!(lint_certificate(&der, &Context::default()).is_empty());
+    let layout = CertificateLayout::parse(&der).expect("parses");
+    let at = layout.validity.content_offset() + 2; // UTCTime content
+    assert_eq!(&der[at..at + 6], b"250602");
+    der[at..at + 6].copy_from_slice(b"250520");
+    let findings = lint_certificate(&der, &Context::default());
+    assert_eq!(ids(&findings), ["cabf.not_before_backdated"]);
+    assert_eq!(
+        findings[0].path,
+        "certificate.tbsCertificate.validity.notBefore"
+    );
+}
+
+#[test]
+fn der_deviations_are_reported_where_they_sit() {
+    // Re-encode the first extension's critical TRUE (0xff at byte 512 of
+    // the example certificate, per openssl asn1parse) as 0x01, and its
+    // extnValue length 0x04 as the non-minimal 0x81 0x04.
+    let mut der = cert("seed/le-2018-5c9a7f.pem");
+    assert_eq!(der[514], 0xff);
+    der[514] = 0x01;
+    let findings = lint_certificate(&der, &Context::default());
+    assert_eq!(ids(&findings), ["der.boolean_not_canonical"]);
+    assert_eq!(findings[0].offset, 514);
+    assert_eq!(
+        findings[0].path,
+        "certificate.tbsCertificate.extensions.0.critical"
+    );
+}
+
+#[test]
+fn precert_pairs_match_their_final_certificates() {
+    for (precert, final_cert, want) in [
+        ("test-embedded-pre-cert", "test-embedded-cert", vec![]),
+        (
+            "test-embedded-with-intermediate-pre-cert",
+            "test-embedded-with-intermediate-cert",
+            vec![],
+        ),
+        // Issued through a Precertificate Signing Certificate.
+        (
+            "test-embedded-with-preca-pre-cert",
+            "test-embedded-with-preca-cert",
+            vec!["ct.precert.signing_certificate"],
+        ),
+        (
+            "test-embedded-with-intermediate-preca-pre-cert",
+            "test-embedded-with-intermediate-preca-cert",
+            vec!["ct.precert.signing_certificate"],
+        ),
+    ] {
+        let findings = compare_precert(
+            &cert(&format!("precerts/ct-test/{precert}.pem")),
+            &cert(&format!("precerts/ct-test/{final_cert}.pem")),
+        );
+        assert_eq!(ids(&findings), want, "{precert}");
+    }
+    let google = compare_precert(
+        &cert("precerts/google-com-2025/precert.pem"),
+        &cert("precerts/google-com-2025/final.pem"),
+    );
+    assert!(google.is_empty(), "{google:?}");
+}
+
+#[test]
+fn mismatched_pair_names_differing_fields() {
+    // Two certificates of the CT test PKI that are not a pair: the serial
+    // numbers are 7 and 2 (expected_results.json) and the keys differ.
+    let findings = compare_precert(
+        &cert("precerts/ct-test/test-embedded-pre-cert.pem"),
+        &cert("precerts/ct-test/test-embedded-with-intermediate-cert.pem"),
+    );
+    let paths: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+    assert!(
+        paths.contains(&"certificate.tbsCertificate.serialNumber"),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"certificate.tbsCertificate.subjectPublicKeyInfo"),
+        "{paths:?}"
+    );
+    assert!(
+        findings.iter().all(|f| f.id == "ct.precert.mismatch"),
+        "{findings:?}"
+    );
+    let serial = findings
+        .iter()
+        .find(|f| f.path.ends_with("serialNumber"))
+        .expect("serial");
+    assert_eq!(
+        serial.message,
+        "serialNumber differs: precertificate 07, final certificate 02"
+    );
+}
