@@ -312,6 +312,8 @@ pub fn lint_certificate(der: &[u8], context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     walk_der(der, &mut findings);
 
+    // NOTE: the CT checks read the certificate with DER lengths, so a BER
+    // length (reported by the walk above) stops them.
     match CertificateLayout::parse_lenient(der) {
         Ok(layout) => check_layout(&layout, context, &mut findings),
         Err(e) => {

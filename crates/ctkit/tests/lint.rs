@@ -211,18 +211,55 @@ fn backdated_not_before_is_reported() {
 
 #[test]
 fn der_deviations_are_reported_where_they_sit() {
-    // Re-encode the first extension's critical TRUE (0xff at byte 512 of
-    // the example certificate, per openssl asn1parse) as 0x01, and its
-    // extnValue length 0x04 as the non-minimal 0x81 0x04.
-    let mut der = cert("seed/le-2018-5c9a7f.pem");
-    assert_eq!(der[514], 0xff);
-    der[514] = 0x01;
-    let findings = lint_certificate(&der, &Context::default());
+    // The first extension of the example certificate is keyUsage with
+    // critical TRUE: 01 01 ff at bytes 512 to 514 (openssl asn1parse).
+    let der = cert("seed/le-2018-5c9a7f.pem");
+    assert_eq!(der[512..515], [0x01, 0x01, 0xff]);
+
+    let mut bad = der.clone();
+    bad[514] = 0x01;
+    let findings = lint_certificate(&bad, &Context::default());
     assert_eq!(ids(&findings), ["der.boolean_not_canonical"]);
     assert_eq!(findings[0].offset, 514);
     assert_eq!(
         findings[0].path,
         "certificate.tbsCertificate.extensions.0.critical"
+    );
+
+    let mut default = der.clone();
+    default[514] = 0x00;
+    let findings = lint_certificate(&default, &Context::default());
+    assert_eq!(ids(&findings), ["x509.default_encoded"]);
+    assert_eq!(findings[0].offset, 512);
+
+    let mut trailing = der.clone();
+    trailing.push(0x00);
+    let findings = lint_certificate(&trailing, &Context::default());
+    assert_eq!(ids(&findings), ["der.trailing_bytes"]);
+    assert_eq!(findings[0].offset, der.len());
+}
+
+#[test]
+fn non_minimal_length_is_reported_where_it_sits() {
+    // Re-encode the SCT list extension's extnValue header 04 81 f5 (byte
+    // 1063) as 04 82 00 f5, and grow the five enclosing 2-byte lengths by
+    // one. The CT checks need DER lengths, so this is the only finding.
+    let der = cert("seed/le-2018-5c9a7f.pem");
+    let at = 1063;
+    assert_eq!(der[at..at + 3], [0x04, 0x81, 0xf5]);
+    let mut ber = der[..at].to_vec();
+    ber.extend_from_slice(&[0x04, 0x82, 0x00, 0xf5]);
+    ber.extend_from_slice(&der[at + 3..]);
+    for offset in [2usize, 6, 499, 503, 1049] {
+        let len = u16::from_be_bytes([ber[offset], ber[offset + 1]]) + 1;
+        ber[offset..offset + 2].copy_from_slice(&len.to_be_bytes());
+    }
+    let findings = lint_certificate(&ber, &Context::default());
+    assert_eq!(ids(&findings), ["der.length_not_minimal"]);
+    assert_eq!(findings[0].offset, 1064);
+    assert_eq!(
+        findings[0].path,
+        "certificate.tbsCertificate.extensions.8.extnValue"
     );
 }
 
