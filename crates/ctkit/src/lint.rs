@@ -209,6 +209,20 @@ check!(
     "notBefore is more than 48 hours before the earliest embedded SCT"
 );
 check!(
+    SIGNING_CA_EKU,
+    "cabf.precert_signing_ca.eku",
+    Error,
+    "CA/Browser Forum TLS BRs 7.1.2.4",
+    "a Precertificate Signing CA certificate whose extKeyUsage holds purposes besides id-kp-precertificateSigning"
+);
+check!(
+    SIGNING_CA_SUNSET,
+    "cabf.precert_signing_ca.sunset",
+    Error,
+    "CA/Browser Forum TLS BRs (no Precertificate Signing CA issued from 2026-03-15)",
+    "a Precertificate Signing CA certificate issued on or after 2026-03-15"
+);
+check!(
     PRECERT_MISMATCH,
     "ct.precert.mismatch",
     Error,
@@ -254,6 +268,8 @@ pub const CATALOGUE: &[Check] = &[
     POISON_VALUE,
     POISON_WITH_SCT_LIST,
     NOT_BEFORE_BACKDATED,
+    SIGNING_CA_EKU,
+    SIGNING_CA_SUNSET,
     PRECERT_MISMATCH,
     PRECERT_NOT_PRECERT,
     PRECERT_SIGNING_CERTIFICATE,
@@ -611,6 +627,7 @@ fn check_layout(
         }
     }
 
+    check_signing_ca(layout, findings);
     let poison = layout.extension(OID_PRECERT_POISON);
     if let Some(p) = poison {
         check_poison(p, findings);
@@ -642,6 +659,56 @@ fn check_layout(
         return;
     };
     check_scts(layout, &list, &path, context, findings);
+}
+
+/// Precertificate Signing CA certificates may not be issued from this
+/// time on, 2026-03-15T00:00:00Z, the date pkilint 0.13.3 enforces.
+const SIGNING_CA_SUNSET_MS: u64 = 1_773_532_800_000;
+
+/// Checks a certificate whose extKeyUsage names id-kp-precertificateSigning
+/// (RFC 6962 3.1), which makes it a Precertificate Signing CA.
+fn check_signing_ca(layout: &CertificateLayout<'_>, findings: &mut Vec<Finding>) {
+    const EKU: &[u8] = &[0x55, 0x1d, 0x25];
+    let Some(eku) = layout.extension(EKU) else {
+        return;
+    };
+    let layer = Layer::Extension(eku.index);
+    let mut outer = DerReader::new(eku.value.content, eku.value.content_offset(), layer);
+    let Ok(sequence) = outer.expect(crate::der::TAG_SEQUENCE, "ExtKeyUsageSyntax") else {
+        return;
+    };
+    let mut purposes = Vec::new();
+    let mut r = sequence.reader(layer);
+    while let Ok(oid) = r.expect(crate::der::TAG_OID, "KeyPurposeId") {
+        purposes.push(oid.content);
+    }
+    if !purposes.contains(&crate::x509::OID_PRECERT_SIGNING) {
+        return;
+    }
+    let path = format!("{}.extnValue", extension_path(eku));
+    for other in purposes
+        .iter()
+        .filter(|p| **p != crate::x509::OID_PRECERT_SIGNING)
+    {
+        let purpose = crate::der::oid_to_string(other).unwrap_or_else(|| "an invalid OID".into());
+        findings.push(Finding::new(
+            SIGNING_CA_EKU,
+            eku.value.offset,
+            &path,
+            format!("purpose {purpose} besides id-kp-precertificateSigning"),
+        ));
+    }
+    if layout
+        .not_before_ms()
+        .is_some_and(|t| t >= SIGNING_CA_SUNSET_MS)
+    {
+        findings.push(Finding::new(
+            SIGNING_CA_SUNSET,
+            layout.validity.offset,
+            "certificate.tbsCertificate.validity",
+            "notBefore is on or after 2026-03-15",
+        ));
+    }
 }
 
 fn check_poison(p: &Extension<'_>, findings: &mut Vec<Finding>) {

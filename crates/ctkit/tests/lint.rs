@@ -82,6 +82,17 @@ fn pkilint_cases_give_listed_findings() {
 }
 
 #[test]
+fn signing_ca_issued_after_sunset_is_reported() {
+    let file = "malformed_lint/pkilint_precert_signing_ca_issued_after_sunset";
+    let findings = lint(&format!("{file}.pem"));
+    assert_eq!(ids(&findings), ["cabf.precert_signing_ca.sunset"]);
+    assert_eq!(
+        findings[0].path,
+        pkilint_path(&format!("{file}.pkilint-expected.csv"))
+    );
+}
+
+#[test]
 fn bad_sct_length_names_both_lengths() {
     // pkilint: "Invalid SCT list encoding: expected length: 359, actual length: 358".
     let findings = lint("malformed_lint/pkilint_bad_sct_length.pem");
@@ -134,9 +145,10 @@ fn well_formed_certificates_have_no_error() {
 
 #[test]
 fn zlint_and_ca_cases_fire_no_ct_error() {
-    // The zlint cases are NA, pass or not effective for their CT lints, and
-    // the Precertificate Signing CA cases are about EKUs and dates that
-    // these checks do not cover. zlint's generated SCTs carry 32 random
+    // The zlint cases are NA, pass or not effective for their CT lints.
+    // Without id-kp-precertificateSigning, nothing in the certificate with
+    // a missing EKU marks it as a Precertificate Signing CA; pkilint knows
+    // from the certificate type its test declares. zlint's generated SCTs carry 32 random
     // bytes as ECDSA signatures, which the encoding check reports.
     for name in [
         "zlint_empty_sct_list_ok_01",
@@ -153,7 +165,6 @@ fn zlint_and_ca_cases_fire_no_ct_error() {
         "zlint_excbakdat_sct1_old1_eff0",
         "pkilint_precert_signing_ca_clean",
         "pkilint_precert_signing_ca_missing_required_eku",
-        "pkilint_precert_signing_ca_issued_after_sunset",
     ] {
         let findings = lint(&format!("malformed_lint/{name}.pem"));
         let errors: Vec<&Finding> = findings
