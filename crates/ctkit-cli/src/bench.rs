@@ -124,21 +124,21 @@ pub fn run(args: &BenchArgs) -> ExitCode {
 
     let rate = |d: Duration| certificates as f64 / d.as_secs_f64();
     let (r1, rn, rb) = (rate(one_core), rate(all_cores), rate(bound));
-    println!(
+    outln!(
         "certificates per pass: {}, SCTs per pass: {scts_per_pass}, passes: {repeat}",
         inputs.len()
     );
-    println!("verify job, 1 thread:           {r1:>10.0} certificates/s");
-    println!(
+    outln!("verify job, 1 thread:           {r1:>10.0} certificates/s");
+    outln!(
         "verify job, {threads} threads:          {rn:>10.0} certificates/s ({:.2}x one thread)",
         rn / r1
     );
-    println!("signature verification alone:   {rb:>10.0} certificates/s (1 thread)");
-    println!(
+    outln!("signature verification alone:   {rb:>10.0} certificates/s (1 thread)");
+    outln!(
         "job / bound, 1 thread:          {:>10.1} %",
         100.0 * r1 / rb
     );
-    println!(
+    outln!(
         "{{\"certificates\": {certificates}, \"threads\": {threads}, \"job_1_thread\": {r1:.0}, \"job_all_threads\": {rn:.0}, \"signature_bound_1_thread\": {rb:.0}}}"
     );
     ExitCode::SUCCESS

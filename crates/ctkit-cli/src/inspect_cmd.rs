@@ -70,9 +70,9 @@ fn print_inspections(file: &Path, format: Format, inspections: &[Inspection], sk
         Format::Text => {
             for (i, inspection) in inspections.iter().enumerate() {
                 if i > 0 {
-                    println!();
+                    outln!();
                 }
-                print!("{}", render_text(inspection));
+                out!("{}", render_text(inspection));
             }
         }
         Format::Json => {
@@ -104,7 +104,7 @@ fn fail(file: &Path, format: Format, error: &str) -> ExitCode {
 
 fn print_json(doc: &serde_json::Value) {
     match serde_json::to_string_pretty(doc) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(e) => report(&format!("cannot encode JSON: {e}")),
     }
 }

@@ -29,7 +29,7 @@ pub struct LintArgs {
     #[arg(long)]
     pub precert: Option<PathBuf>,
     /// Print the catalogue of checks and exit.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["files", "precert", "issuer"])]
     pub list: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -59,8 +59,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
     };
     let issuer = match &args.issuer {
         None => None,
-        Some(path) => match load_first_certificate(path) {
-            Ok(der) => Some(der),
+        Some(path) => match load_first_certificate(path).and_then(|der| {
+            CertificateLayout::parse(&der)
+                .map(|l| l.key_hash())
+                .map_err(|e| format!("not a usable certificate: {e}"))
+        }) {
+            Ok(key_hash) => Some(key_hash),
             Err(e) => {
                 report(&format!("--issuer {}: {e}", path.display()));
                 return ExitCode::from(2);
@@ -78,8 +82,10 @@ pub fn run(args: &LintArgs) -> ExitCode {
         },
     };
 
+    // The precertificate is checked like any other certificate, as its own
+    // entry before the final certificates it is compared with.
     let mut results = Vec::new();
-    for path in &args.files {
+    for path in args.precert.iter().chain(&args.files) {
         let name = path.display().to_string();
         let blocks = match load_blocks(path) {
             Ok(blocks) => blocks,
@@ -105,17 +111,20 @@ pub fn run(args: &LintArgs) -> ExitCode {
             });
             continue;
         };
-        let issuer_der = issuer.as_deref().or(certificates.get(1).copied());
-        let issuer_key_hash = issuer_der
-            .and_then(|der| CertificateLayout::parse(der).ok())
-            .map(|l| l.key_hash());
+        let issuer_key_hash = issuer.or_else(|| {
+            certificates
+                .get(1)
+                .and_then(|der| CertificateLayout::parse(der).ok())
+                .map(|l| l.key_hash())
+        });
         let context = Context {
             logs: Some(&logs),
             issuer_key_hash,
             now_ms: now_ms(),
         };
         let mut findings = lint_certificate(leaf, &context);
-        if let Some(precert) = &precert {
+        let is_final = args.precert.as_ref() != Some(path);
+        if let (Some(precert), true) = (&precert, is_final) {
             findings.extend(compare_precert(precert, leaf));
         }
         results.push(FileFindings {
@@ -166,13 +175,13 @@ fn print_catalogue(format: Format) {
             if let Ok(text) =
                 serde_json::to_string_pretty(&serde_json::json!({ "checks": CATALOGUE }))
             {
-                println!("{text}");
+                outln!("{text}");
             }
         }
         Format::Text => {
             for c in CATALOGUE {
-                println!("{:<30} {:<8} {}", c.id, severity_name(c.severity), c.clause);
-                println!("{:<30} {}", "", c.summary);
+                outln!("{:<30} {:<8} {}", c.id, severity_name(c.severity), c.clause);
+                outln!("{:<30} {}", "", c.summary);
             }
         }
     }
@@ -183,28 +192,28 @@ fn print_results(results: &[FileFindings], format: Format) {
         Format::Json => {
             if let Ok(text) = serde_json::to_string_pretty(&serde_json::json!({ "files": results }))
             {
-                println!("{text}");
+                outln!("{text}");
             }
         }
         Format::Text => {
             for r in results {
-                println!("{}", r.file);
+                outln!("{}", r.file);
                 if let Some(e) = &r.error {
-                    println!("  error: {e}");
+                    outln!("  error: {e}");
                     continue;
                 }
                 if r.findings.is_empty() {
-                    println!("  no findings");
+                    outln!("  no findings");
                 }
                 for f in &r.findings {
-                    println!(
+                    outln!(
                         "  {} {} at byte {} ({})",
                         severity_name(f.severity),
                         f.id,
                         f.offset,
                         f.path
                     );
-                    println!("    {} [{}]", f.message, f.clause);
+                    outln!("    {} [{}]", f.message, f.clause);
                 }
             }
         }

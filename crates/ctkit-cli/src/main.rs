@@ -5,6 +5,24 @@
 //! naming the file or option at fault. Exit status: 0 success, 1 a check
 //! failed (an SCT that is not valid), 2 unusable input or arguments.
 
+/// Prints to standard output like `println!`, but a closed pipe (as with
+/// `| head`) ends the process quietly instead of panicking.
+macro_rules! outln {
+    () => {
+        $crate::write_stdout("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Prints to standard output like `print!`; see `outln!`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(&format!($($arg)*))
+    };
+}
+
 mod bench;
 mod inspect_cmd;
 mod lint_cmd;
@@ -104,6 +122,20 @@ pub fn is_certificate(block: &Block) -> bool {
 pub fn load_blocks(path: &Path) -> Result<Vec<Block>, String> {
     let data = read_input(path)?;
     read_blocks(&data).map_err(|e| e.to_string())
+}
+
+/// Writes to standard output. When the reader has gone, exits with status
+/// 141 (128 + SIGPIPE), as a shell reports a process that SIGPIPE ended.
+pub fn write_stdout(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        report(&format!("cannot write to standard output: {e}"));
+        std::process::exit(2);
+    }
 }
 
 /// Prints a diagnostic on standard error.

@@ -310,22 +310,22 @@ fn print_reports(reports: &[FileReport], format: Format) {
                 .first()
                 .and_then(|r| serde_json::to_string_pretty(r).ok())
             {
-                println!("{text}");
+                outln!("{text}");
             }
         }
         Format::Json => {
             for r in reports {
                 if let Ok(text) = serde_json::to_string(r) {
-                    println!("{text}");
+                    outln!("{text}");
                 }
             }
         }
         Format::Text => {
             for (i, r) in reports.iter().enumerate() {
                 if i > 0 {
-                    println!();
+                    outln!();
                 }
-                print!("{}", crate::verify_text::render(r));
+                out!("{}", crate::verify_text::render(r));
             }
         }
     }

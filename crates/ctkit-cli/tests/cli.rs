@@ -715,3 +715,65 @@ fn lint_precert_compares_pair() {
         stdout(&out)
     );
 }
+
+#[test]
+fn lint_rejects_unusable_issuer() {
+    let der = pem_to_der(&testdata("seed/le-x3-issuer.pem"));
+    let truncated = scratch("issuer-truncated.der", &der[..1000]);
+    let out = ctkit(&[
+        "lint",
+        &seed(),
+        "--issuer",
+        truncated.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a usable certificate"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn lint_precert_checks_precert_too() {
+    let out = ctkit(&[
+        "lint",
+        "--format",
+        "json",
+        "--precert",
+        testdata("precerts/ct-test/test-embedded-pre-cert.pem")
+            .to_str()
+            .expect("UTF-8"),
+        testdata("precerts/ct-test/test-embedded-cert.pem")
+            .to_str()
+            .expect("UTF-8"),
+        "--log-list",
+        testdata("loglists/ct_test_logs_v3.json")
+            .to_str()
+            .expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let files = doc["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2);
+    assert!(
+        files[0]["file"]
+            .as_str()
+            .expect("file")
+            .ends_with("test-embedded-pre-cert.pem")
+    );
+}
+
+#[test]
+fn closed_pipe_does_not_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctkit"))
+        .args(["inspect", &seed()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

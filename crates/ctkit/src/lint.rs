@@ -223,6 +223,20 @@ check!(
     "a Precertificate Signing CA certificate issued on or after 2026-03-15"
 );
 check!(
+    X509_TIME_INVALID,
+    "x509.time_invalid",
+    Error,
+    "RFC 5280 4.1.2.5",
+    "notBefore or notAfter is not a valid UTCTime or GeneralizedTime in the form RFC 5280 requires"
+);
+check!(
+    PRECERT_FINAL_HAS_POISON,
+    "ct.precert.final_has_poison",
+    Error,
+    "RFC 6962 3.1",
+    "the certificate given as the final certificate carries the poison extension"
+);
+check!(
     PRECERT_MISMATCH,
     "ct.precert.mismatch",
     Error,
@@ -254,6 +268,7 @@ pub const CATALOGUE: &[Check] = &[
     DER_TRAILING_BYTES,
     X509_DEFAULT_ENCODED,
     X509_EXTENSION_REPEATED,
+    X509_TIME_INVALID,
     SCT_LIST_CRITICAL,
     SCT_LIST_WRAPPING,
     SCT_LIST_ENCODING,
@@ -271,6 +286,7 @@ pub const CATALOGUE: &[Check] = &[
     SIGNING_CA_EKU,
     SIGNING_CA_SUNSET,
     PRECERT_MISMATCH,
+    PRECERT_FINAL_HAS_POISON,
     PRECERT_NOT_PRECERT,
     PRECERT_SIGNING_CERTIFICATE,
 ];
@@ -345,6 +361,11 @@ pub fn lint_certificate(der: &[u8], context: &Context<'_>) -> Vec<Finding> {
             }
         }
     }
+    for f in &mut findings {
+        if f.path.is_empty() {
+            f.path = "certificate".into();
+        }
+    }
     findings.sort_by_key(|f| f.offset);
     findings
 }
@@ -385,7 +406,10 @@ fn walk_der(der: &[u8], findings: &mut Vec<Finding>) {
                 DER_TRAILING_BYTES,
                 end,
                 "certificate",
-                format!("{} bytes follow the Certificate", der.len() - end),
+                match der.len() - end {
+                    1 => "1 byte follows the Certificate".to_owned(),
+                    n => format!("{n} bytes follow the Certificate"),
+                },
             ));
         }
     }
@@ -458,15 +482,7 @@ fn walk(
                 format!("length {content_len} encoded in {} bytes", header_len - 1),
             ));
         }
-        check_primitive(
-            tag,
-            content,
-            offset,
-            header_len,
-            &child_path,
-            position,
-            findings,
-        );
+        check_primitive(tag, content, offset, &child_path, position, findings);
 
         let content_offset = offset + header_len;
         let constructed = tag & 0x20 != 0;
@@ -556,18 +572,16 @@ fn check_primitive(
     tag: u8,
     content: &[u8],
     offset: usize,
-    header_len: usize,
     path: &str,
     position: Position,
     findings: &mut Vec<Finding>,
 ) {
-    let content_offset = offset + header_len;
     match tag {
         TAG_INTEGER => {
             if let Err(kind) = check_integer(content) {
                 findings.push(Finding::new(
                     DER_INTEGER_NOT_MINIMAL,
-                    content_offset,
+                    offset,
                     path,
                     kind.to_string(),
                 ));
@@ -584,7 +598,7 @@ fn check_primitive(
             [0x00] => {}
             _ => findings.push(Finding::new(
                 DER_BOOLEAN_NOT_CANONICAL,
-                content_offset,
+                offset,
                 path,
                 format!("BOOLEAN content {}", hex::encode(content)),
             )),
@@ -627,6 +641,7 @@ fn check_layout(
         }
     }
 
+    check_times(layout, findings);
     check_signing_ca(layout, findings);
     let poison = layout.extension(OID_PRECERT_POISON);
     if let Some(p) = poison {
@@ -639,7 +654,7 @@ fn check_layout(
     if let Some(p) = poison {
         findings.push(Finding::new(
             POISON_WITH_SCT_LIST,
-            sct_extension.tlv.offset,
+            sct_list_offset(sct_extension),
             format!("{path}.extnValue.signedCertificateTimestampList"),
             format!(
                 "the poison is extension {} and the SCT list extension {}",
@@ -711,6 +726,36 @@ fn check_signing_ca(layout: &CertificateLayout<'_>, findings: &mut Vec<Finding>)
     }
 }
 
+fn check_times(layout: &CertificateLayout<'_>, findings: &mut Vec<Finding>) {
+    let mut r = layout.validity.reader(Layer::TbsCertificate);
+    for name in ["notBefore", "notAfter"] {
+        let Ok(time) = r.any(name) else { return };
+        if crate::x509::parse_time(time.tag, time.content).is_none() {
+            findings.push(Finding::new(
+                X509_TIME_INVALID,
+                time.offset,
+                format!("certificate.tbsCertificate.validity.{name}"),
+                format!(
+                    "{:?} is not a valid time of the form YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime) from 1970 on",
+                    String::from_utf8_lossy(time.content)
+                ),
+            ));
+        }
+    }
+}
+
+/// The offset of the TLS list inside the SCT list extension, or of the
+/// extnValue when it holds no OCTET STRING.
+fn sct_list_offset(e: &Extension<'_>) -> usize {
+    DerReader::new(
+        e.value.content,
+        e.value.content_offset(),
+        Layer::SctListExtension,
+    )
+    .expect(TAG_OCTET_STRING, "inner")
+    .map_or(e.value.offset, |inner| inner.content_offset())
+}
+
 fn check_poison(p: &Extension<'_>, findings: &mut Vec<Finding>) {
     let path = extension_path(p);
     if !p.is_critical() {
@@ -724,7 +769,7 @@ fn check_poison(p: &Extension<'_>, findings: &mut Vec<Finding>) {
     if p.value.content != [0x05, 0x00] {
         findings.push(Finding::new(
             POISON_VALUE,
-            p.value.content_offset(),
+            p.value.offset,
             format!("{path}.extnValue"),
             format!("value is {}", hex::encode(p.value.content)),
         ));
@@ -940,7 +985,7 @@ fn check_backdating(
     if earliest > not_before.saturating_add(BACKDATING_LIMIT_MS) {
         findings.push(Finding::new(
             NOT_BEFORE_BACKDATED,
-            layout.validity.offset,
+            layout.validity.content_offset(),
             "certificate.tbsCertificate.validity.notBefore",
             format!(
                 "notBefore {} is {} hours before the earliest SCT {}",
@@ -971,16 +1016,20 @@ pub fn compare_precert(precert: &[u8], final_certificate: &[u8]) -> Vec<Finding>
             ));
             return findings;
         }
-        (_, Err(e)) => {
-            findings.push(Finding::new(
-                DER_MALFORMED,
-                e.offset,
-                "certificate",
-                e.to_string(),
-            ));
-            return findings;
-        }
+        // The final certificate's own checks report why it does not parse.
+        (_, Err(_)) => return findings,
     };
+    if fin.is_precertificate() {
+        let poison = fin
+            .extension(OID_PRECERT_POISON)
+            .map_or(fin.tbs.offset, |e| e.tlv.offset);
+        findings.push(Finding::new(
+            PRECERT_FINAL_HAS_POISON,
+            poison,
+            "certificate.tbsCertificate.extensions",
+            "the final certificate carries the poison extension",
+        ));
+    }
     if !pre.is_precertificate() {
         findings.push(Finding::new(
             PRECERT_NOT_PRECERT,
@@ -996,7 +1045,11 @@ pub fn compare_precert(precert: &[u8], final_certificate: &[u8]) -> Vec<Finding>
     // Issued through a Precertificate Signing Certificate, the precertificate
     // names the signing certificate as issuer and carries its key
     // identifier; the log signs the TBS with both replaced.
-    let issuers_differ = pre.issuer.content != fin.issuer.content;
+    const AKI: &[u8] = &[0x55, 0x1d, 0x23];
+    let pre_key_id = pre.extension(AKI).map(|e| e.tlv.content);
+    let fin_key_id = fin.extension(AKI).map(|e| e.tlv.content);
+    let issuers_differ = pre.issuer.content != fin.issuer.content
+        && (pre_key_id != fin_key_id || pre_key_id.is_none());
     let mut rest = Vec::new();
     compare_fields(&pre, &fin, true, &mut rest);
     compare_extensions(&pre, &fin, true, &mut rest);
@@ -1051,20 +1104,30 @@ fn compare_fields(
                 PRECERT_MISMATCH,
                 b.map_or(fin.tbs.offset, |t| t.offset),
                 format!("certificate.tbsCertificate.{name}"),
-                format!(
-                    "{name} differs: precertificate {}, final certificate {}",
-                    describe(a),
-                    describe(b)
-                ),
+                {
+                    let (before, after) = describe_pair(a, b);
+                    format!("{name} differs: precertificate {before}, final certificate {after}")
+                },
             ));
         }
     }
 }
 
+/// Describes both sides in hex when both are short, else both by length
+/// and hash, so the two read alike.
+fn describe_pair(a: Option<Tlv<'_>>, b: Option<Tlv<'_>>) -> (String, String) {
+    let short = [a, b].iter().flatten().all(|t| t.content.len() <= 24);
+    let one = |t: Option<Tlv<'_>>| match t {
+        None => "absent".to_owned(),
+        Some(t) if short => hex::encode(t.content),
+        Some(t) => describe(Some(t)),
+    };
+    (one(a), one(b))
+}
+
 fn describe(t: Option<Tlv<'_>>) -> String {
     match t {
         None => "absent".into(),
-        Some(t) if t.content.len() <= 24 => hex::encode(t.content),
         Some(t) => format!(
             "{} bytes, SHA-256 {}",
             t.content.len(),

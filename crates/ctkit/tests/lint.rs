@@ -231,7 +231,7 @@ fn der_deviations_are_reported_where_they_sit() {
     bad[514] = 0x01;
     let findings = lint_certificate(&bad, &Context::default());
     assert_eq!(ids(&findings), ["der.boolean_not_canonical"]);
-    assert_eq!(findings[0].offset, 514);
+    assert_eq!(findings[0].offset, 512);
     assert_eq!(
         findings[0].path,
         "certificate.tbsCertificate.extensions.0.critical"
@@ -337,4 +337,62 @@ fn mismatched_pair_names_differing_fields() {
         serial.message,
         "serialNumber differs: precertificate 07, final certificate 02"
     );
+}
+
+#[test]
+fn issuer_change_alone_is_a_mismatch() {
+    // A Precertificate Signing Certificate changes the issuer and the
+    // Authority Key Identifier together; a changed issuer with the same key
+    // identifier is a different certificate. Byte 31 starts the issuer
+    // Name (serialNumber at 13 is 02 01 07, then the signature algorithm).
+    let precert = cert("precerts/ct-test/test-embedded-pre-cert.pem");
+    let layout = CertificateLayout::parse(&precert).expect("parses");
+    let at = layout.issuer.content_offset() + layout.issuer.content.len() - 1;
+    let mut changed = precert.clone();
+    changed[at] ^= 0x01;
+    let findings = compare_precert(&changed, &cert("precerts/ct-test/test-embedded-cert.pem"));
+    assert_eq!(ids(&findings), ["ct.precert.mismatch"]);
+    assert_eq!(findings[0].path, "certificate.tbsCertificate.issuer");
+}
+
+#[test]
+fn final_with_poison_is_reported() {
+    let precert = cert("precerts/ct-test/test-embedded-pre-cert.pem");
+    let findings = compare_precert(&precert, &precert);
+    assert_eq!(ids(&findings), ["ct.precert.final_has_poison"]);
+}
+
+#[test]
+fn invalid_validity_time_is_reported() {
+    // notBefore of the google.com certificate is 250602...Z; day 52 is no date.
+    let mut der = cert("certs_embedded_sct/2025_google-com_gts-wr2_2scts.pem");
+    let not_before = CertificateLayout::parse(&der)
+        .expect("parses")
+        .validity
+        .content_offset();
+    let at = not_before + 2;
+    assert_eq!(&der[at..at + 6], b"250602");
+    der[at + 4..at + 6].copy_from_slice(b"52");
+    let findings = lint_certificate(&der, &Context::default());
+    assert_eq!(ids(&findings), ["x509.time_invalid"]);
+    assert_eq!(
+        findings[0].path,
+        "certificate.tbsCertificate.validity.notBefore"
+    );
+    assert_eq!(findings[0].offset, not_before);
+}
+
+#[test]
+fn poison_with_sct_list_points_at_list() {
+    // pkilint reports it at the SCT list inside the extension; so does the
+    // offset here: the TLS list after the two OCTET STRING headers.
+    let der = cert("malformed_lint/pkilint_precert_poison_and_sct_list.pem");
+    let findings = lint("malformed_lint/pkilint_precert_poison_and_sct_list.pem");
+    let layout = CertificateLayout::parse_lenient(&der).expect("parses");
+    let e = layout
+        .extension(ctkit::x509::OID_SCT_LIST)
+        .expect("SCT list");
+    let inner_header =
+        2 + usize::from(e.value.content[1] >= 0x80) * usize::from(e.value.content[1] & 0x7f);
+    assert_eq!(findings[0].offset, e.value.content_offset() + inner_header);
 }
