@@ -14,6 +14,7 @@ pub mod input;
 pub mod inspect;
 pub mod lint;
 pub mod loglist;
+pub mod merkle;
 pub mod sct;
 pub mod summary;
 pub mod verify;
