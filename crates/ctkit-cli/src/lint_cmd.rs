@@ -120,7 +120,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         let context = Context {
             logs: Some(&logs),
             issuer_key_hash,
-            now_ms: now_ms(),
+            now_ms: ctkit::verify::system_time_ms(),
         };
         let mut findings = lint_certificate(leaf, &context);
         let is_final = args.precert.as_ref() != Some(path);
@@ -151,13 +151,6 @@ pub fn run(args: &LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or_default()
 }
 
 fn load_first_certificate(path: &std::path::Path) -> Result<Vec<u8>, String> {

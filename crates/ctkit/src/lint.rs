@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::annotate::Discard;
+use crate::annotate::{Annotator, Discard};
 use crate::der::{
     DerReader, TAG_BOOLEAN, TAG_EXTENSIONS, TAG_INTEGER, TAG_OCTET_STRING, Tlv, check_integer,
     parse_header_lenient,
@@ -670,10 +670,10 @@ fn check_layout(
             "the SCT list extension is critical",
         ));
     }
-    let Some(list) = decode_sct_list(sct_extension, &path, findings) else {
+    let Some((list, starts)) = decode_sct_list(sct_extension, &path, findings) else {
         return;
     };
-    check_scts(layout, &list, &path, context, findings);
+    check_scts(layout, &list, &starts, &path, context, findings);
 }
 
 /// Precertificate Signing CA certificates may not be issued from this
@@ -744,16 +744,11 @@ fn check_times(layout: &CertificateLayout<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The offset of the TLS list inside the SCT list extension, or of the
-/// extnValue when it holds no OCTET STRING.
+/// Returns the offset of the TLS list inside the SCT list extension, or of
+/// the extnValue when it does not wrap the list in one OCTET STRING.
 fn sct_list_offset(e: &Extension<'_>) -> usize {
-    DerReader::new(
-        e.value.content,
-        e.value.content_offset(),
-        Layer::SctListExtension,
-    )
-    .expect(TAG_OCTET_STRING, "inner")
-    .map_or(e.value.offset, |inner| inner.content_offset())
+    e.inner_octet_string()
+        .map_or(e.value.offset, |inner| inner.content_offset())
 }
 
 fn check_poison(p: &Extension<'_>, findings: &mut Vec<Finding>) {
@@ -776,15 +771,54 @@ fn check_poison(p: &Extension<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
+/// Where each SerializedSCT starts, recorded while the list decodes: the
+/// list is the first node opened, its SCTs the nodes one level below.
+#[derive(Default)]
+struct SctOffsets {
+    depth: usize,
+    starts: Vec<usize>,
+}
+
+impl Annotator for SctOffsets {
+    fn open(
+        &mut self,
+        _: &str,
+        offset: usize,
+        _: &[u8],
+        _: impl FnOnce() -> String,
+        _: &'static str,
+    ) {
+        if self.depth == 1 {
+            self.starts.push(offset);
+        }
+        self.depth += 1;
+    }
+
+    fn close(&mut self, _: usize) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn leaf(
+        &mut self,
+        _: &str,
+        _: usize,
+        _: &[u8],
+        _: &[u8],
+        _: impl FnOnce() -> String,
+        _: &'static str,
+    ) {
+    }
+}
+
 /// Unwraps and decodes the SCT list, reporting what is wrong with it.
-fn decode_sct_list(e: &Extension<'_>, path: &str, findings: &mut Vec<Finding>) -> Option<SctList> {
+/// Returns the list with the offset of each SerializedSCT.
+fn decode_sct_list(
+    e: &Extension<'_>,
+    path: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<(SctList, Vec<usize>)> {
     let value_path = format!("{path}.extnValue");
-    let mut r = DerReader::new(
-        e.value.content,
-        e.value.content_offset(),
-        Layer::SctListExtension,
-    );
-    let inner: Tlv<'_> = match r.expect(TAG_OCTET_STRING, "inner OCTET STRING") {
+    let inner = match e.inner_octet_string() {
         Ok(inner) => inner,
         Err(err) => {
             findings.push(Finding::new(
@@ -796,17 +830,9 @@ fn decode_sct_list(e: &Extension<'_>, path: &str, findings: &mut Vec<Finding>) -
             return None;
         }
     };
-    if let Err(err) = r.finish("extnValue") {
-        findings.push(Finding::new(
-            SCT_LIST_WRAPPING,
-            err.offset,
-            value_path,
-            err.to_string(),
-        ));
-        return None;
-    }
     let list_path = format!("{value_path}.signedCertificateTimestampList");
-    match SctList::decode(inner.content, inner.content_offset(), &mut Discard) {
+    let mut offsets = SctOffsets::default();
+    match SctList::decode(inner.content, inner.content_offset(), &mut offsets) {
         Ok(list) => {
             if list.scts.is_empty() {
                 findings.push(Finding::new(
@@ -816,7 +842,7 @@ fn decode_sct_list(e: &Extension<'_>, path: &str, findings: &mut Vec<Finding>) -
                     "the SCT list has no SCTs",
                 ));
             }
-            Some(list)
+            Some((list, offsets.starts))
         }
         Err(err) => {
             let at = match err.layer {
@@ -837,6 +863,7 @@ fn decode_sct_list(e: &Extension<'_>, path: &str, findings: &mut Vec<Finding>) -
 fn check_scts(
     layout: &CertificateLayout<'_>,
     list: &SctList,
+    starts: &[usize],
     path: &str,
     context: &Context<'_>,
     findings: &mut Vec<Finding>,
@@ -844,14 +871,16 @@ fn check_scts(
     let list_path = format!("{path}.extnValue.signedCertificateTimestampList");
     let mut earliest: Option<u64> = None;
     let mut seen = Vec::new();
+    let start = |i: usize| starts.get(i).copied().unwrap_or_default();
     for (i, serialized) in list.scts.iter().enumerate() {
         let sct_path = format!("{list_path}.{i}");
+        let at = start(i);
         let sct = match serialized {
             SerializedSct::V1(sct) => sct,
             SerializedSct::Unknown { version, .. } => {
                 findings.push(Finding::new(
                     SCT_VERSION,
-                    0,
+                    at,
                     sct_path,
                     format!("SCT version {version}"),
                 ));
@@ -861,7 +890,7 @@ fn check_scts(
         if sct.version != Version::V1 {
             findings.push(Finding::new(
                 SCT_VERSION,
-                0,
+                at,
                 &sct_path,
                 format!("SCT version {}", sct.version),
             ));
@@ -873,7 +902,7 @@ fn check_scts(
         if !allowed {
             findings.push(Finding::new(
                 SCT_ALGORITHM,
-                0,
+                at,
                 &sct_path,
                 format!("hash {}, signature {}", sig.hash, sig.signature_algorithm),
             ));
@@ -882,7 +911,7 @@ fn check_scts(
             if let Err(err) = decode_ecdsa_signature(&sig.signature, 0, i, &mut Discard) {
                 findings.push(Finding::new(
                     SCT_ECDSA_ENCODING,
-                    0,
+                    at,
                     &sct_path,
                     format!(
                         "{}: {}, at byte {} of the signature",
@@ -894,7 +923,7 @@ fn check_scts(
         if seen.contains(&sct.log_id) {
             findings.push(Finding::new(
                 SCT_SAME_LOG,
-                0,
+                at,
                 &sct_path,
                 format!("a second SCT from log {}", sct.log_id),
             ));
@@ -904,7 +933,7 @@ fn check_scts(
             if logs.find(&sct.log_id).is_none() {
                 findings.push(Finding::new(
                     SCT_UNKNOWN_LOG,
-                    0,
+                    at,
                     &sct_path,
                     format!("log {} is not in the log list", sct.log_id),
                 ));
@@ -922,51 +951,11 @@ fn check_scts(
             if r.status == SctStatus::InvalidSignature {
                 findings.push(Finding::new(
                     SCT_SIGNATURE,
-                    0,
+                    start(r.index),
                     format!("{list_path}.{}", r.index),
                     r.detail.unwrap_or_else(|| "invalid signature".into()),
                 ));
             }
-        }
-    }
-    locate_scts(layout, findings);
-}
-
-/// Gives SCT findings the offset of their SerializedSCT, which the typed
-/// SCT does not carry.
-fn locate_scts(layout: &CertificateLayout<'_>, findings: &mut [Finding]) {
-    let Some(e) = layout.extension(OID_SCT_LIST) else {
-        return;
-    };
-    let Some(inner) = DerReader::new(
-        e.value.content,
-        e.value.content_offset(),
-        Layer::SctListExtension,
-    )
-    .expect(TAG_OCTET_STRING, "inner")
-    .ok() else {
-        return;
-    };
-    let mut offsets = Vec::new();
-    let mut pos = 2usize;
-    while let Some(prefix) = inner.content.get(pos..pos + 2) {
-        offsets.push(inner.content_offset() + pos);
-        pos += 2 + usize::from(u16::from_be_bytes([
-            prefix.first().copied().unwrap_or_default(),
-            prefix.get(1).copied().unwrap_or_default(),
-        ]));
-    }
-    let prefix = format!(
-        "{}.extnValue.signedCertificateTimestampList.",
-        extension_path(e)
-    );
-    for f in findings.iter_mut().filter(|f| f.offset == 0) {
-        let index = f
-            .path
-            .strip_prefix(&prefix)
-            .and_then(|i| i.parse::<usize>().ok());
-        if let Some(offset) = index.and_then(|i| offsets.get(i)) {
-            f.offset = *offset;
         }
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::loglist::{Log, LogList, SignatureError};
-use crate::sct::{LogId, Sct, SerializedSct, SignedEntry, Version, format_timestamp, leaf_index};
+use crate::sct::{Sct, SerializedSct, SignedEntry, Version, format_timestamp, leaf_index};
 use crate::x509::{CertificateLayout, sha256};
 
 /// The verdict on one SCT, about the SCT itself.
@@ -118,11 +118,7 @@ impl<'l> Verifier<'l> {
 
     /// Creates a verifier that reads the system clock.
     pub fn with_system_clock(logs: &'l LogList) -> Self {
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or_default();
-        Self::new(logs, now_ms)
+        Self::new(logs, system_time_ms())
     }
 
     /// Checks one SCT over a signed entry.
@@ -320,7 +316,7 @@ impl<'l> Verifier<'l> {
         ) {
             would_verify_with.push("the whole certificate as an x509_entry (an SCT for TLS or OCSP delivery, not for embedding)".into());
         }
-        let unchanged = slice_tbs(layout);
+        let unchanged = layout.tbs_der();
         if unchanged != tbs {
             let entry = SignedEntry::Precert {
                 issuer_key_hash,
@@ -343,10 +339,11 @@ impl<'l> Verifier<'l> {
     }
 }
 
-fn slice_tbs<'a>(layout: &CertificateLayout<'a>) -> &'a [u8] {
-    layout
-        .der
-        .get(layout.tbs.offset..layout.tbs.end())
+/// Returns the system clock in milliseconds since the epoch.
+pub fn system_time_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or_default()
 }
 
@@ -366,9 +363,4 @@ fn log_info(log: &Log, timestamp: u64, not_after_ms: Option<u64>) -> LogInfo {
         not_after_in_temporal_interval: not_after_ms.and_then(|t| log.in_temporal_interval(t)),
         tiled: log.tiled,
     }
-}
-
-/// Looks up a log by ID, for callers that only need the name.
-pub fn log_name(logs: &LogList, log_id: &LogId) -> Option<String> {
-    logs.find(log_id).map(|l| l.description.clone())
 }

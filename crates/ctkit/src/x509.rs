@@ -49,9 +49,18 @@ pub struct Extension<'a> {
     pub value: Tlv<'a>,
 }
 
-impl Extension<'_> {
+impl<'a> Extension<'a> {
     pub fn is_critical(&self) -> bool {
         self.critical.is_some_and(|c| c.content != [0x00])
+    }
+
+    /// Reads the OCTET STRING that must fill extnValue, as it wraps the SCT
+    /// list (RFC 6962 3.3).
+    pub fn inner_octet_string(&self) -> Result<Tlv<'a>, DecodeError> {
+        let mut r = self.value.reader(Layer::SctListExtension);
+        let inner = r.expect(TAG_OCTET_STRING, "inner OCTET STRING")?;
+        r.finish("extnValue")?;
+        Ok(inner)
     }
 }
 
@@ -310,6 +319,11 @@ impl<'a> CertificateLayout<'a> {
         self.extensions.iter().find(|e| e.oid == oid)
     }
 
+    /// Returns the DER TBSCertificate, header included, as it was signed.
+    pub fn tbs_der(&self) -> &'a [u8] {
+        slice(self.der, self.tbs.offset, self.tbs.end())
+    }
+
     /// Tests whether the certificate carries the poison extension.
     pub fn is_precertificate(&self) -> bool {
         self.extension(OID_PRECERT_POISON).is_some()
@@ -323,7 +337,7 @@ impl<'a> CertificateLayout<'a> {
     pub fn tbs_without(&self, oids: &[&[u8]]) -> Vec<u8> {
         let (Some(field), Some(sequence)) = (self.extensions_field, self.extensions_sequence)
         else {
-            return slice(self.der, self.tbs.offset, self.tbs.end()).to_vec();
+            return self.tbs_der().to_vec();
         };
         let kept: Vec<&Extension<'_>> = self
             .extensions
@@ -331,7 +345,7 @@ impl<'a> CertificateLayout<'a> {
             .filter(|e| !oids.contains(&e.oid))
             .collect();
         if kept.len() == self.extensions.len() {
-            return slice(self.der, self.tbs.offset, self.tbs.end()).to_vec();
+            return self.tbs_der().to_vec();
         }
 
         let mut extensions_field = Vec::new();
