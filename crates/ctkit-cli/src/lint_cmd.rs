@@ -40,7 +40,7 @@ pub struct LintArgs {
 struct FileFindings {
     file: String,
     findings: Vec<Finding>,
-    /// Why the file could not be checked at all.
+    /// The reason the file could not be checked at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }

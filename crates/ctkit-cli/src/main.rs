@@ -1,9 +1,9 @@
 //! The `ctkit` command.
 //!
 //! Output policy: results go to standard output, as text or as JSON with
-//! `--format json`; diagnostics go to standard error, prefixed `ctkit: `,
-//! naming the file or option at fault. Exit status: 0 success, 1 a check
-//! failed (an SCT that is not valid), 2 unusable input or arguments.
+//! `--format json`. Diagnostics go to standard error, prefixed `ctkit: `,
+//! and name the file or option at fault. Exit status: 0 success, 1 a check
+//! failed (such as an SCT that is not valid), 2 unusable input or arguments.
 
 /// Prints to standard output like `println!`, but a closed pipe (as with
 /// `| head`) ends the process quietly instead of panicking.
@@ -109,7 +109,7 @@ pub fn is_stdin(path: &Path) -> bool {
 /// The PEM labels of a certificate (RFC 7468 5.1, and the older form).
 const CERTIFICATE_LABELS: [&str; 2] = ["CERTIFICATE", "X509 CERTIFICATE"];
 
-/// Whether a block is a certificate: DER input, or PEM labelled as one.
+/// Tests whether a block is a certificate: DER input, or PEM labelled as one.
 pub fn is_certificate(block: &Block) -> bool {
     block
         .label

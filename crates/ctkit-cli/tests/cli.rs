@@ -36,7 +36,7 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// A scratch file under the target directory, unique per test.
+/// Writes a scratch file under the target directory, unique per test.
 fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
     std::fs::create_dir_all(&dir).expect("scratch dir");

@@ -1,16 +1,16 @@
 //! The layer tree that `inspect` renders, built while the strict decoders run.
 //!
 //! Decoders take an [`Annotator`] and report each field as they read it. The
-//! verifier passes [`Discard`], which compiles to nothing; `inspect` passes a
-//! [`TreeBuilder`], so the tree always shows exactly what the decoder read,
-//! up to the byte where it stopped.
+//! verifier passes [`Discard`], which compiles to nothing. `inspect` passes a
+//! [`TreeBuilder`], so the tree shows exactly what the decoder read, up to
+//! the byte where it stopped.
 
 use serde::Serialize;
 
 /// Receives the fields of a structure in the order they are decoded.
 pub trait Annotator {
-    /// Whether calls are recorded; decoders skip building names and values
-    /// when they are not.
+    /// Tests whether calls are recorded. Decoders skip building names and
+    /// values when they are not.
     fn enabled(&self) -> bool {
         true
     }
@@ -83,7 +83,7 @@ pub struct Node {
     /// Content bytes in hex, for nodes without children.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<String>,
-    /// What the bytes mean.
+    /// The meaning of the bytes.
     pub value: String,
     /// The clause that defines the structure.
     pub spec: &'static str,

@@ -7,7 +7,7 @@
 
 use crate::error::{DecodeError, ErrorKind, Layer};
 
-/// A bounds-checked reader over a byte slice that knows its absolute offset.
+/// A bounds-checked reader over a byte slice that tracks its absolute offset.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
     data: &'a [u8],
@@ -27,7 +27,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The absolute offset of the next unread byte.
+    /// Returns the absolute offset of the next unread byte.
     pub fn offset(&self) -> usize {
         self.base + self.pos
     }
@@ -146,7 +146,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The unread bytes, without consuming them.
+    /// Returns the unread bytes without consuming them.
     pub fn rest(&self) -> &'a [u8] {
         self.data.get(self.pos..).unwrap_or_default()
     }

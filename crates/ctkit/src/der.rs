@@ -50,7 +50,7 @@ impl<'a> Tlv<'a> {
         self.offset + self.total_len()
     }
 
-    /// A reader over the content, for constructed elements.
+    /// Creates a reader over the content, for constructed elements.
     pub fn reader(&self, layer: Layer) -> DerReader<'a> {
         DerReader::new(self.content, self.content_offset(), layer)
     }
@@ -95,7 +95,7 @@ impl<'a> DerReader<'a> {
         DecodeError::new(self.layer, field, self.offset(), kind)
     }
 
-    /// The tag of the next element, if any.
+    /// Returns the tag of the next element, if any.
     pub fn peek_tag(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
@@ -212,7 +212,7 @@ pub fn parse_header(data: &[u8]) -> Result<(usize, usize), (usize, ErrorKind)> {
 }
 
 /// Parses a tag and a definite length like [`parse_header`], but accepts a
-/// length in more bytes than needed and says so in the third value
+/// length in more bytes than needed and reports it in the third value
 /// (`true` when minimal), for a linter that reports it and reads on.
 pub fn parse_header_lenient(data: &[u8]) -> Result<(usize, usize, bool), (usize, ErrorKind)> {
     let truncated = |needed: usize| {

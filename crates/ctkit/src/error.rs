@@ -46,7 +46,7 @@ impl fmt::Display for Layer {
     }
 }
 
-/// What went wrong, independent of where.
+/// The cause of a decode error, independent of its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {

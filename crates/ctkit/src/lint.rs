@@ -213,7 +213,7 @@ check!(
     "cabf.precert_signing_ca.eku",
     Error,
     "CA/Browser Forum TLS BRs 7.1.2.4",
-    "a Precertificate Signing CA certificate whose extKeyUsage holds purposes besides id-kp-precertificateSigning"
+    "a Precertificate Signing CA certificate whose extKeyUsage contains purposes besides id-kp-precertificateSigning"
 );
 check!(
     SIGNING_CA_SUNSET,
@@ -322,7 +322,7 @@ impl Finding {
     }
 }
 
-/// What the checks may use beyond the certificate itself.
+/// The inputs that checks may use beyond the certificate itself.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context<'l> {
     /// The log list, for the unknown-log check.
@@ -370,7 +370,7 @@ pub fn lint_certificate(der: &[u8], context: &Context<'_>) -> Vec<Finding> {
     findings
 }
 
-/// Where a DER element sits in the certificate, for readable paths.
+/// The place of a DER element in the certificate, for readable paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Position {
     Top,
@@ -1031,9 +1031,9 @@ pub fn compare_precert(precert: &[u8], final_certificate: &[u8]) -> Vec<Finding>
         return findings;
     }
 
-    // Issued through a Precertificate Signing Certificate, the precertificate
-    // names the signing certificate as issuer and carries its key
-    // identifier; the log signs the TBS with both replaced.
+    // A precertificate issued through a Precertificate Signing Certificate
+    // names that certificate as issuer and carries its key identifier. The
+    // log signs the TBS with both replaced.
     const AKI: &[u8] = &[0x55, 0x1d, 0x23];
     let pre_key_id = pre.extension(AKI).map(|e| e.tlv.content);
     let fin_key_id = fin.extension(AKI).map(|e| e.tlv.content);
@@ -1125,7 +1125,7 @@ fn describe(t: Option<Tlv<'_>>) -> String {
     }
 }
 
-/// The extensions other than the poison and the SCT list, in order.
+/// Lists the extensions other than the poison and the SCT list, in order.
 fn kept_extensions<'a>(l: &CertificateLayout<'a>) -> Vec<Extension<'a>> {
     l.extensions
         .iter()

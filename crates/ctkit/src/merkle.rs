@@ -15,7 +15,7 @@ use aws_lc_rs::digest;
 /// A SHA-256 tree hash.
 pub type Hash = [u8; 32];
 
-/// Why a proof did not verify.
+/// The reason a proof did not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProofError {
@@ -41,22 +41,22 @@ fn sha256(parts: &[&[u8]]) -> Hash {
     out
 }
 
-/// The hash of a leaf: SHA-256(0x00 || data).
+/// Hashes a leaf: SHA-256(0x00 || data).
 pub fn leaf_hash(data: &[u8]) -> Hash {
     sha256(&[&[0x00], data])
 }
 
-/// The hash of an inner node: SHA-256(0x01 || left || right).
+/// Hashes an inner node: SHA-256(0x01 || left || right).
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     sha256(&[&[0x01], left, right])
 }
 
-/// The root of the empty tree: SHA-256 of no input.
+/// Returns the root of the empty tree, the SHA-256 of no input.
 pub fn empty_root() -> Hash {
     sha256(&[])
 }
 
-/// The largest power of two smaller than `n`, for `n` > 1.
+/// Returns the largest power of two smaller than `n`, for `n` > 1.
 fn split(n: usize) -> usize {
     let mut k = 1;
     while k << 1 < n {
@@ -65,7 +65,7 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// The Merkle Tree Hash of a list of leaf hashes.
+/// Computes the Merkle Tree Hash of a list of leaf hashes.
 pub fn root(leaves: &[Hash]) -> Hash {
     match leaves {
         [] => empty_root(),
@@ -77,8 +77,8 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// The audit path PATH(m, D[n]) for leaf `index`, or `None` when the index
-/// is not below the number of leaves.
+/// Builds the audit path PATH(m, D[n]) for leaf `index`, or `None` when
+/// the index is not below the number of leaves.
 pub fn inclusion_proof(leaves: &[Hash], index: usize) -> Option<Vec<Hash>> {
     if index >= leaves.len() {
         return None;
@@ -103,8 +103,8 @@ fn path(m: usize, leaves: &[Hash], proof: &mut Vec<Hash>) {
     }
 }
 
-/// The consistency proof PROOF(m, D[n]) from the tree of the first `first`
-/// leaves to the tree of all `leaves`, or `None` unless
+/// Builds the consistency proof PROOF(m, D[n]) from the tree of the first
+/// `first` leaves to the tree of all `leaves`, or `None` unless
 /// 0 < `first` <= the number of leaves.
 pub fn consistency_proof(leaves: &[Hash], first: usize) -> Option<Vec<Hash>> {
     if first == 0 || first > leaves.len() {

@@ -605,13 +605,13 @@ fn describe_integer(content: &[u8]) -> String {
     }
 }
 
-/// The length prefix of a `<0..2^16-1>` vector whose body is `body`, for
+/// Returns the length prefix of a `<0..2^16-1>` vector whose body is `body`, for
 /// annotation (the decoder has already checked it).
 fn at_prefix(body: &[u8]) -> [u8; 2] {
     u16::try_from(body.len()).unwrap_or(u16::MAX).to_be_bytes()
 }
 
-/// The static-ct-api `leaf_index` extension (C2SP static-ct-api, "SCT
+/// Reads the static-ct-api `leaf_index` extension (C2SP static-ct-api, "SCT
 /// Extension"): `ExtensionType` 0 with a 40-bit big-endian index.
 ///
 /// ```text

@@ -110,7 +110,7 @@ impl<'a> CertificateLayout<'a> {
 
     /// Decodes the structure, reporting the fields that matter for CT to `a`.
     ///
-    /// A truncated input is decoded as far as it goes, so that `a` sees
+    /// A truncated input is decoded as far as it goes, so that `a` receives
     /// every complete field, and the error then names the outermost length
     /// that runs past the end.
     pub fn decode<A: Annotator>(der: &'a [u8], a: &mut A) -> Result<Self, DecodeError> {

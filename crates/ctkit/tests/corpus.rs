@@ -46,7 +46,7 @@ fn expected() -> Value {
     serde_json::from_slice(&read("expected_results.json")).expect("expected_results.json parses")
 }
 
-/// The bundled list plus the CT test PKI's logs.
+/// Loads the bundled list plus the CT test PKI's logs.
 fn logs_with_test_logs() -> LogList {
     let mut logs = LogList::bundled();
     let test =
@@ -76,7 +76,7 @@ fn status_for(expected: &str) -> Option<SctStatus> {
     }
 }
 
-/// The bytes inside the inner OCTET STRING of the SCT list extension.
+/// Returns the bytes inside the inner OCTET STRING of the SCT list extension.
 fn sct_list_bytes<'a>(layout: &CertificateLayout<'a>) -> &'a [u8] {
     let ext = layout.extension(OID_SCT_LIST).expect("SCT list extension");
     let mut r = DerReader::new(ext.value.content, 0, Layer::SctListExtension);
@@ -536,7 +536,7 @@ fn hex_case(text: &str, name: &str) -> Vec<u8> {
     hex::decode(value).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// The TLS list inside an extnValue `04 LEN list`.
+/// Returns the TLS list inside an extnValue `04 LEN list`.
 fn unwrap_octet_string(der: &[u8]) -> &[u8] {
     let mut r = DerReader::new(der, 0, Layer::SctListExtension);
     r.expect(TAG_OCTET_STRING, "extnValue")
@@ -725,7 +725,7 @@ fn final_certificates_verify_embedded_scts() {
 #[test]
 fn poison_removal_matches_azul_golden_tbs() {
     // Through a Precertificate Signing Certificate, removing the poison
-    // alone gives this golden file; the log's issuer key hash is that of
+    // alone gives this golden file. The log's issuer key hash is that of
     // the signing certificate's issuer, intermediate.pem.
     let dir = "precerts/google-merge-delay-preissuer-2018";
     let der = cert(&format!("{dir}/precert.pem"));

@@ -42,7 +42,7 @@ fn lint(rel: &str) -> Vec<Finding> {
     lint_certificate(&cert(rel), &context)
 }
 
-/// The node path of pkilint's first ERROR or FATAL finding in its CSV.
+/// Returns the node path of pkilint's first ERROR or FATAL finding in its CSV.
 fn pkilint_path(csv: &str) -> String {
     let text = String::from_utf8(read(csv)).expect("UTF-8");
     let row = text
@@ -147,8 +147,8 @@ fn well_formed_certificates_have_no_error() {
 fn zlint_and_ca_cases_fire_no_ct_error() {
     // The zlint cases are NA, pass or not effective for their CT lints.
     // Without id-kp-precertificateSigning, nothing in the certificate with
-    // a missing EKU marks it as a Precertificate Signing CA; pkilint knows
-    // from the certificate type its test declares. zlint's generated SCTs carry 32 random
+    // a missing EKU marks it as a Precertificate Signing CA; pkilint takes
+    // that from the certificate type its test declares. zlint's generated SCTs carry 32 random
     // bytes as ECDSA signatures, which the encoding check reports.
     for name in [
         "zlint_empty_sct_list_ok_01",

@@ -42,7 +42,7 @@ fn hex_hashes(v: &Value) -> Vec<Hash> {
     v.as_array().expect("array").iter().map(hex_hash).collect()
 }
 
-/// A base64 hash, or `None` when it is not 32 bytes (some vectors use
+/// Decodes a base64 hash, or returns `None` when it is not 32 bytes (some vectors use
 /// short or empty values to test that verifiers reject them).
 fn b64_hash(v: &Value) -> Option<Hash> {
     BASE64.decode(v.as_str()?).ok()?.try_into().ok()
@@ -175,7 +175,7 @@ fn transparency_dev_consistency_vectors() {
 
 /// Vectors that expect success for equal tree sizes whose "roots" are the
 /// same 12 placeholder bytes. Hash values here are 32-byte arrays, so they
-/// cannot be passed; the vector's rule (equal sizes, equal roots, empty
+/// cannot be passed. The vector's rule (equal sizes, equal roots, empty
 /// proof) is checked with real hashes in `edge_cases_of_consistency`.
 const UNEXPRESSIBLE: &[&str] =
     &["consistency/additional/sizes-are-equal-one-and-proof-is-empty.json"];

@@ -1,6 +1,6 @@
 //! The example certificate: a Let's Encrypt certificate of 2018-03-29 with
 //! SCTs from Cloudflare 'Nimbus2018' and Google 'Icarus', both valid per
-//! testdata/seed/README.md, and what verification says when it is altered.
+//! testdata/seed/README.md, and what verification reports when it is altered.
 
 #![allow(
     clippy::unwrap_used,
@@ -42,10 +42,10 @@ fn issuer_key_hash() -> [u8; 32] {
 /// 2026-12-04T00:00:00Z, after both SCTs.
 const NOW_MS: u64 = 1_796_342_400_000;
 
-/// Offsets in the example certificate, read from its DER with
-/// `openssl asn1parse` and the byte-by-byte breakdown in seed/README.md:
-/// the SCT list extension starts at 1047, the TLS list at 1069, SCT #1 at
-/// 1071 (117 bytes) and SCT #2 at 1190 (119 bytes).
+/// The last signature byte of SCT #1. Offsets in the example certificate
+/// were read with `openssl asn1parse` and match testdata/seed/README.md.
+/// The SCT list extension starts at 1047 and the TLS list at 1069. SCT #1
+/// starts at 1071 (117 bytes) and SCT #2 at 1190 (119 bytes).
 const SCT1_SIGNATURE_LAST_BYTE: usize = 1071 + 2 + 117 - 1;
 
 #[test]
