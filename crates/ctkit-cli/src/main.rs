@@ -26,6 +26,8 @@ macro_rules! out {
 mod bench;
 mod inspect_cmd;
 mod lint_cmd;
+mod log_client_cmd;
+mod log_cmd;
 mod verify_cmd;
 mod verify_text;
 
@@ -73,6 +75,9 @@ enum Command {
     Lint(lint_cmd::LintArgs),
     /// Measure verification throughput in-process (certificates per second).
     Bench(bench::BenchArgs),
+    /// Run an RFC 6962 log, or query one.
+    #[command(subcommand)]
+    Log(log_cmd::LogCommand),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +91,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify_cmd::run(&args),
         Command::Lint(args) => lint_cmd::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Log(command) => log_cmd::run(&command),
     }
 }
 

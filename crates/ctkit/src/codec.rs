@@ -138,6 +138,29 @@ impl<'a> Reader<'a> {
         Ok((Reader::new(body, base, self.layer), Some(error)))
     }
 
+    /// Reads a vector with a 3-byte length prefix, `opaque x<0..2^24-1>`,
+    /// and returns a reader over its body. A body that runs past the
+    /// container is reported at the length prefix.
+    pub fn vec24(&mut self, field: &'static str) -> Result<Reader<'a>, DecodeError> {
+        let prefix_offset = self.offset();
+        let len = usize::try_from(self.u24(field)?).unwrap_or(usize::MAX);
+        let remaining = self.remaining();
+        if len > remaining {
+            return Err(DecodeError::new(
+                self.layer,
+                field,
+                prefix_offset,
+                ErrorKind::Truncated {
+                    needed: len,
+                    remaining,
+                },
+            ));
+        }
+        let base = self.offset();
+        let body = self.bytes(len, field)?;
+        Ok(Reader::new(body, base, self.layer))
+    }
+
     /// Fails unless every byte was read.
     pub fn finish(&self, field: &'static str) -> Result<(), DecodeError> {
         match self.remaining() {

@@ -27,6 +27,14 @@ pub enum Layer {
     Sct(usize),
     /// The DER `Ecdsa-Sig-Value` inside an SCT's signature (RFC 4492 5.4).
     EcdsaSignature(usize),
+    /// A `MerkleTreeLeaf`, the `leaf_input` of a log entry (RFC 6962 3.4).
+    MerkleTreeLeaf,
+    /// The `extra_data` of a log entry: a certificate chain or a
+    /// `PrecertChainEntry` (RFC 6962 3.1 and 4.6).
+    ExtraData,
+    /// A `digitally-signed` struct outside an SCT, such as a tree head
+    /// signature (RFC 5246 4.7, RFC 6962 3.5).
+    DigitallySigned,
 }
 
 impl fmt::Display for Layer {
@@ -42,6 +50,9 @@ impl fmt::Display for Layer {
             Layer::SctList => f.write_str("SignedCertificateTimestampList"),
             Layer::Sct(i) => write!(f, "SerializedSCT #{}", i + 1),
             Layer::EcdsaSignature(i) => write!(f, "Ecdsa-Sig-Value of SCT #{}", i + 1),
+            Layer::MerkleTreeLeaf => f.write_str("MerkleTreeLeaf"),
+            Layer::ExtraData => f.write_str("extra_data"),
+            Layer::DigitallySigned => f.write_str("digitally-signed"),
         }
     }
 }

@@ -7,8 +7,10 @@
 #![forbid(unsafe_code)]
 
 pub mod annotate;
+pub mod chain;
 pub mod codec;
 pub mod der;
+pub mod entry;
 pub mod error;
 pub mod input;
 pub mod inspect;
@@ -16,6 +18,7 @@ pub mod lint;
 pub mod loglist;
 pub mod merkle;
 pub mod sct;
+pub mod sth;
 pub mod summary;
 pub mod verify;
 pub mod x509;

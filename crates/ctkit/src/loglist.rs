@@ -247,16 +247,16 @@ impl LogKey {
 }
 
 /// The parts of a SubjectPublicKeyInfo that select a verification algorithm.
-struct SpkiParts<'a> {
-    algorithm: &'a [u8],
+pub(crate) struct SpkiParts<'a> {
+    pub(crate) algorithm: &'a [u8],
     /// The parameters when they are an OID (the curve of an EC key).
-    parameters: Option<&'a [u8]>,
+    pub(crate) parameters: Option<&'a [u8]>,
     /// The subjectPublicKey bits.
-    key: &'a [u8],
+    pub(crate) key: &'a [u8],
 }
 
 /// Splits a SubjectPublicKeyInfo into algorithm OID, parameters OID and key.
-fn split_spki(spki: &[u8]) -> Result<SpkiParts<'_>, DecodeError> {
+pub(crate) fn split_spki(spki: &[u8]) -> Result<SpkiParts<'_>, DecodeError> {
     let layer = Layer::SubjectPublicKeyInfo;
     let mut outer = DerReader::new(spki, 0, layer);
     let seq = outer.expect(TAG_SEQUENCE, "SubjectPublicKeyInfo")?;

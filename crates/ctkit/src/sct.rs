@@ -147,6 +147,33 @@ pub struct DigitallySigned {
     pub signature: Vec<u8>,
 }
 
+impl DigitallySigned {
+    /// Decodes a `digitally-signed` struct that fills `data`, as the
+    /// `tree_head_signature` of a get-sth response carries it.
+    pub fn from_tls(data: &[u8]) -> Result<DigitallySigned, DecodeError> {
+        let mut r = Reader::new(data, 0, Layer::DigitallySigned);
+        let hash = HashAlgorithm(r.u8("hash algorithm")?);
+        let signature_algorithm = SignatureAlgorithm(r.u8("signature algorithm")?);
+        let signature = r.vec16("signature")?.rest().to_vec();
+        r.finish("digitally-signed")?;
+        Ok(DigitallySigned {
+            hash,
+            signature_algorithm,
+            signature,
+        })
+    }
+
+    /// Encodes the struct: two algorithm bytes, then the signature behind a
+    /// 2-byte length.
+    pub fn to_tls(&self) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(4 + self.signature.len());
+        out.push(self.hash.0);
+        out.push(self.signature_algorithm.0);
+        put_vec16(&mut out, &self.signature, "signature")?;
+        Ok(out)
+    }
+}
+
 /// A version 1 SCT.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sct {

@@ -31,6 +31,10 @@ pub const OID_PRECERT_SIGNING: &[u8] =
     &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x04];
 /// 1.3.6.1.4.1.11129.2.4.5, the SCT list in an OCSP single response (RFC 6962 3.3).
 pub const OID_OCSP_SCT_LIST: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x05];
+/// 2.5.29.35, authorityKeyIdentifier (RFC 5280 4.2.1.1).
+pub const OID_AUTHORITY_KEY_ID: &[u8] = &[0x55, 0x1d, 0x23];
+/// 2.5.29.37, extKeyUsage (RFC 5280 4.2.1.12).
+pub const OID_EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
 
 const SPEC_CERT: &str = "RFC 5280 4.1";
 const SPEC_EXT: &str = "RFC 5280 4.1 and 4.2";
@@ -372,6 +376,110 @@ impl<'a> CertificateLayout<'a> {
     /// certificate, which lacks the SCT list and the poison (RFC 6962 3.2). For a final certificate this is the precertificate's TBS.
     pub fn precert_tbs(&self) -> Vec<u8> {
         self.tbs_without(&[OID_SCT_LIST, OID_PRECERT_POISON])
+    }
+
+    /// Builds the log entry TBSCertificate of a precertificate signed by a
+    /// Precertificate Signing Certificate (RFC 6962 3.2): the poison and SCT
+    /// list removed, the issuer replaced by the signing certificate's issuer,
+    /// and the authorityKeyIdentifier's value replaced by the signing
+    /// certificate's, so that the entry names the CA that issues the final
+    /// certificate. When the signing certificate has no authorityKeyIdentifier,
+    /// the precertificate's is removed, since no value would match.
+    pub fn precert_tbs_with_preissuer(&self, preissuer: &CertificateLayout<'_>) -> Vec<u8> {
+        let preissuer_aki = preissuer.extension(OID_AUTHORITY_KEY_ID);
+        let kept: Vec<Vec<u8>> = self
+            .extensions
+            .iter()
+            .filter(|e| e.oid != OID_SCT_LIST && e.oid != OID_PRECERT_POISON)
+            .filter_map(|e| {
+                let whole = slice(self.der, e.tlv.offset, e.tlv.end());
+                if e.oid != OID_AUTHORITY_KEY_ID {
+                    return Some(whole.to_vec());
+                }
+                let replacement = preissuer_aki?;
+                let mut body = Vec::with_capacity(whole.len() + 8);
+                body.extend_from_slice(slice(self.der, e.tlv.content_offset(), e.value.offset));
+                body.extend_from_slice(slice(
+                    preissuer.der,
+                    replacement.value.offset,
+                    replacement.value.end(),
+                ));
+                let mut out = Vec::with_capacity(body.len() + 4);
+                der::write_tlv(TAG_SEQUENCE, &body, &mut out);
+                Some(out)
+            })
+            .collect();
+
+        let mut content = Vec::with_capacity(self.tbs.content.len());
+        content.extend_from_slice(slice(
+            self.der,
+            self.tbs.content_offset(),
+            self.issuer.offset,
+        ));
+        content.extend_from_slice(slice(
+            preissuer.der,
+            preissuer.issuer.offset,
+            preissuer.issuer.end(),
+        ));
+        match self.extensions_field {
+            Some(field) => {
+                content.extend_from_slice(slice(self.der, self.issuer.end(), field.offset));
+                if !kept.is_empty() {
+                    let body = kept.concat();
+                    let mut inner = Vec::with_capacity(body.len() + 6);
+                    der::write_tlv(TAG_SEQUENCE, &body, &mut inner);
+                    der::write_tlv(TAG_EXTENSIONS, &inner, &mut content);
+                }
+                content.extend_from_slice(slice(self.der, field.end(), self.tbs.end()));
+            }
+            None => content.extend_from_slice(slice(self.der, self.issuer.end(), self.tbs.end())),
+        }
+        let mut out = Vec::with_capacity(content.len() + 6);
+        der::write_tlv(TAG_SEQUENCE, &content, &mut out);
+        out
+    }
+
+    /// Tests whether extKeyUsage names id-kp-precertificateSigning, which
+    /// makes this a Precertificate Signing Certificate (RFC 6962 3.1).
+    pub fn has_precert_signing_purpose(&self) -> bool {
+        let Some(eku) = self.extension(OID_EXTENDED_KEY_USAGE) else {
+            return false;
+        };
+        let layer = Layer::Extension(eku.index);
+        let mut outer = DerReader::new(eku.value.content, eku.value.content_offset(), layer);
+        let Ok(sequence) = outer.expect(TAG_SEQUENCE, "ExtKeyUsageSyntax") else {
+            return false;
+        };
+        let mut r = sequence.reader(layer);
+        while let Ok(oid) = r.expect(TAG_OID, "KeyPurposeId") {
+            if oid.content == OID_PRECERT_SIGNING {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Returns the outer signatureAlgorithm and the signatureValue bits that
+    /// follow the TBSCertificate (RFC 5280 4.1.1.2 and 4.1.1.3).
+    pub fn signature_parts(&self) -> Result<(Tlv<'a>, &'a [u8]), DecodeError> {
+        let layer = Layer::Certificate;
+        let mut r = DerReader::new(
+            slice(self.der, self.tbs.end(), self.certificate.end()),
+            self.tbs.end(),
+            layer,
+        );
+        let algorithm = r.expect(TAG_SEQUENCE, "signatureAlgorithm")?;
+        let bits = r.expect(TAG_BIT_STRING, "signatureValue")?;
+        r.finish("Certificate")?;
+        match bits.content.split_first() {
+            Some((0, signature)) => Ok((algorithm, signature)),
+            _ => Err(DecodeError::new(
+                layer,
+                "signatureValue",
+                bits.offset,
+                ErrorKind::InvalidValue("BIT STRING has unused bits"),
+            )),
+        }
     }
 
     /// notBefore in milliseconds since the epoch, or `None` when the

@@ -1,0 +1,100 @@
+//! `ctkit log init`: a new log directory.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::config::{CONFIG_FILE, ConfigError, LogConfig, create_file, pem};
+use crate::roots::Roots;
+use crate::signer::LogSigner;
+use crate::store::SqliteStore;
+
+/// The log list `init` writes beside the configuration, for monitors and
+/// for `ctkit verify --log-list`.
+pub const LOG_LIST_FILE: &str = "log-list.json";
+
+/// What `init` made.
+#[derive(Debug, Clone)]
+pub struct Initialized {
+    pub log_id: String,
+    pub config: LogConfig,
+}
+
+/// Creates a log in `dir`: configuration, a new P-256 key (mode 0600), its
+/// public key, a copy of the roots, an empty database and a v3 log list
+/// naming the log. Refuses a directory that already holds a log.
+pub fn init(dir: &Path, roots_file: &[u8], config: LogConfig) -> Result<Initialized, ConfigError> {
+    config.check()?;
+    Roots::from_file_bytes(roots_file).map_err(|e| ConfigError::Invalid(format!("roots: {e}")))?;
+    std::fs::create_dir_all(dir).map_err(|e| ConfigError::io(dir, e))?;
+    let config_path = dir.join(CONFIG_FILE);
+    if config_path.exists() {
+        return Err(ConfigError::Invalid(format!(
+            "{} exists; a log directory is initialized once",
+            config_path.display()
+        )));
+    }
+
+    let (pkcs8, signer) = LogSigner::generate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    create_file(
+        &LogConfig::path(dir, &config.private_key),
+        pem("PRIVATE KEY", &pkcs8).as_bytes(),
+        0o600,
+    )?;
+    create_file(
+        &LogConfig::path(dir, &config.public_key),
+        pem("PUBLIC KEY", signer.spki()).as_bytes(),
+        0o644,
+    )?;
+    create_file(&LogConfig::path(dir, &config.roots), roots_file, 0o644)?;
+    SqliteStore::open(&LogConfig::path(dir, &config.database))
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+
+    let log_id = signer.log_id().to_base64();
+    let list = log_list(
+        &config.listen,
+        &log_id,
+        signer.spki(),
+        config.mmd_seconds,
+        dir,
+    );
+    create_file(&dir.join(LOG_LIST_FILE), list.as_bytes(), 0o644)?;
+
+    let mut text =
+        serde_json::to_string_pretty(&config).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    text.push('\n');
+    create_file(&config_path, text.as_bytes(), 0o644)?;
+    Ok(Initialized { log_id, config })
+}
+
+/// A v3 log list with this one log, usable from the time of writing.
+fn log_list(listen: &SocketAddr, log_id: &str, spki: &[u8], mmd: u64, dir: &Path) -> String {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let value = json!({
+        "version": "1.0",
+        "log_list_timestamp": now,
+        "operators": [{
+            "name": "ctkit",
+            "email": [],
+            "logs": [{
+                "description": format!("ctkit log in {}", dir.display()),
+                "log_id": log_id,
+                "key": crate::api::encode_b64(spki),
+                "url": format!("http://{listen}/"),
+                "mmd": mmd,
+                "state": { "usable": { "timestamp": now } }
+            }]
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,284 @@
+//! Checks a submitted chain and turns it into a log entry (RFC 6962 3.1,
+//! 4.1 and 4.2).
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use ctkit::chain::{SignatureCheckError, check_signed_by};
+use ctkit::entry::ExtraData;
+use ctkit::sct::SignedEntry;
+use ctkit::x509::{CertificateLayout, OID_PRECERT_POISON};
+
+use crate::roots::Roots;
+
+/// Which endpoint a chain came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    AddChain,
+    AddPreChain,
+}
+
+/// Why a chain is refused. Every variant is the submitter's fault and maps
+/// to a 400 response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("the chain is empty")]
+    EmptyChain,
+    #[error("the chain has {0} certificates, more than the {1} accepted")]
+    ChainTooLong(usize, usize),
+    #[error("certificate {index} of the chain does not parse: {message}")]
+    Unparsable { index: usize, message: String },
+    #[error(
+        "add-chain takes final certificates; this one has the precertificate poison, so submit it to add-pre-chain"
+    )]
+    PrecertToAddChain,
+    #[error(
+        "add-pre-chain needs a precertificate, but the first certificate has no poison extension (RFC 6962 3.1)"
+    )]
+    NotPrecert,
+    #[error("the precertificate poison extension must be critical (RFC 6962 3.1)")]
+    PoisonNotCritical,
+    #[error(
+        "the precertificate poison extension must hold exactly ASN.1 NULL, 05 00 (RFC 6962 3.1)"
+    )]
+    PoisonNotNull,
+    #[error("certificate {index} of the chain is not signed by certificate {next}: {reason}")]
+    BrokenLink {
+        index: usize,
+        next: usize,
+        reason: SignatureCheckError,
+    },
+    #[error("the chain does not end at an accepted root: no accepted root signed certificate {0}")]
+    UnknownRoot(usize),
+    #[error(
+        "a Precertificate Signing Certificate must be followed by the CA that issues the final certificate"
+    )]
+    MissingFinalIssuer,
+    #[error("the certificate's notAfter is outside this log's window of {start} to {limit}")]
+    OutsideShard { start: String, limit: String },
+    #[error("the certificate's notAfter is not a valid time")]
+    BadNotAfter,
+}
+
+/// A checked chain, ready to be logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub precert: bool,
+    /// For x509 entries the certificate; for precert entries the log
+    /// entry TBSCertificate.
+    pub signed_entry_body: Vec<u8>,
+    /// The issuer key hash of a precert entry.
+    pub issuer_key_hash: [u8; 32],
+    pub extra_data: Vec<u8>,
+}
+
+impl Submission {
+    pub fn signed_entry(&self) -> SignedEntry<'_> {
+        if self.precert {
+            SignedEntry::Precert {
+                issuer_key_hash: self.issuer_key_hash,
+                tbs_certificate: &self.signed_entry_body,
+            }
+        } else {
+            SignedEntry::X509 {
+                certificate: &self.signed_entry_body,
+            }
+        }
+    }
+
+    /// Identifies the entry independently of the SCT timestamp, so that a
+    /// resubmission finds the SCT issued before: SHA-256 of the entry type
+    /// and the signed entry.
+    pub fn identity(&self) -> [u8; 32] {
+        let mut data = Vec::with_capacity(self.signed_entry_body.len() + 34);
+        data.push(u8::from(self.precert));
+        if self.precert {
+            data.extend_from_slice(&self.issuer_key_hash);
+        }
+        data.extend_from_slice(&self.signed_entry_body);
+        ctkit::x509::sha256(&data)
+    }
+}
+
+/// Limits that come from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub max_chain_length: usize,
+    pub not_after_start: Option<u64>,
+    pub not_after_limit: Option<u64>,
+}
+
+/// Links between an intermediate and its issuer that verified before, so
+/// that the thousands of leaves under one CA pay for the CA's signature
+/// once. Keyed by the SHA-256 of the two certificates.
+#[derive(Debug, Default)]
+pub struct LinkCache {
+    verified: Mutex<HashSet<([u8; 32], [u8; 32])>>,
+}
+
+impl LinkCache {
+    const CAPACITY: usize = 4096;
+
+    fn contains(&self, key: &([u8; 32], [u8; 32])) -> bool {
+        self.verified.lock().is_ok_and(|set| set.contains(key))
+    }
+
+    fn insert(&self, key: ([u8; 32], [u8; 32])) {
+        if let Ok(mut set) = self.verified.lock() {
+            if set.len() >= Self::CAPACITY {
+                set.clear();
+            }
+            set.insert(key);
+        }
+    }
+}
+
+/// Checks `chain` (DER certificates, leaf first) as `endpoint` requires and
+/// builds its entry.
+pub fn check_chain(
+    endpoint: Endpoint,
+    chain: &[Vec<u8>],
+    roots: &Roots,
+    policy: &Policy,
+    cache: &LinkCache,
+) -> Result<Submission, Rejection> {
+    if chain.is_empty() {
+        return Err(Rejection::EmptyChain);
+    }
+    if chain.len() > policy.max_chain_length {
+        return Err(Rejection::ChainTooLong(
+            chain.len(),
+            policy.max_chain_length,
+        ));
+    }
+    let layouts = chain
+        .iter()
+        .enumerate()
+        .map(|(index, der)| {
+            CertificateLayout::parse_lenient(der).map_err(|e| Rejection::Unparsable {
+                index,
+                message: e.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(leaf) = layouts.first() else {
+        return Err(Rejection::EmptyChain);
+    };
+
+    match (endpoint, leaf.extension(OID_PRECERT_POISON)) {
+        (Endpoint::AddChain, Some(_)) => return Err(Rejection::PrecertToAddChain),
+        (Endpoint::AddPreChain, None) => return Err(Rejection::NotPrecert),
+        (Endpoint::AddPreChain, Some(poison)) => {
+            if !poison.is_critical() {
+                return Err(Rejection::PoisonNotCritical);
+            }
+            if poison.value.content != [0x05, 0x00] {
+                return Err(Rejection::PoisonNotNull);
+            }
+        }
+        (Endpoint::AddChain, None) => {}
+    }
+    check_shard(leaf, policy)?;
+
+    for (index, pair) in layouts.windows(2).enumerate() {
+        let [child, parent] = pair else { continue };
+        let key = (
+            ctkit::x509::sha256(child.der),
+            ctkit::x509::sha256(parent.der),
+        );
+        if index > 0 && cache.contains(&key) {
+            continue;
+        }
+        check_signed_by(child, parent).map_err(|reason| Rejection::BrokenLink {
+            index,
+            next: index + 1,
+            reason,
+        })?;
+        if index > 0 {
+            cache.insert(key);
+        }
+    }
+
+    // The last certificate is an accepted root, or an accepted root signed it.
+    let last_index = layouts.len() - 1;
+    let last = layouts.last().ok_or(Rejection::EmptyChain)?;
+    let appended_root = if roots.contains(last.der) {
+        None
+    } else {
+        Some(
+            roots
+                .find_issuer(last)
+                .ok_or(Rejection::UnknownRoot(last_index))?,
+        )
+    };
+
+    let mut rest: Vec<&[u8]> = chain.iter().skip(1).map(Vec::as_slice).collect();
+    if let Some(root) = appended_root {
+        rest.push(root);
+    }
+
+    if endpoint == Endpoint::AddChain {
+        let extra = ExtraData::X509 { chain: rest };
+        return Ok(Submission {
+            precert: false,
+            signed_entry_body: leaf.der.to_vec(),
+            issuer_key_hash: [0; 32],
+            extra_data: extra.encode().map_err(|e| Rejection::Unparsable {
+                index: 0,
+                message: e.to_string(),
+            })?,
+        });
+    }
+
+    // The precertificate's issuer, and the final certificate's issuer when a
+    // Precertificate Signing Certificate stands between them (RFC 6962 3.1).
+    let issuer_der = *rest.first().ok_or(Rejection::UnknownRoot(0))?;
+    let issuer = parse_known(issuer_der)?;
+    let (issuer_key_hash, tbs) = if issuer.has_precert_signing_purpose() {
+        let final_der = *rest.get(1).ok_or(Rejection::MissingFinalIssuer)?;
+        let final_issuer = parse_known(final_der)?;
+        (
+            final_issuer.key_hash(),
+            leaf.precert_tbs_with_preissuer(&issuer),
+        )
+    } else {
+        (issuer.key_hash(), leaf.precert_tbs())
+    };
+    let extra = ExtraData::Precert {
+        precertificate: leaf.der,
+        chain: rest,
+    };
+    Ok(Submission {
+        precert: true,
+        signed_entry_body: tbs,
+        issuer_key_hash,
+        extra_data: extra.encode().map_err(|e| Rejection::Unparsable {
+            index: 0,
+            message: e.to_string(),
+        })?,
+    })
+}
+
+fn parse_known(der: &[u8]) -> Result<CertificateLayout<'_>, Rejection> {
+    CertificateLayout::parse_lenient(der).map_err(|e| Rejection::Unparsable {
+        index: 1,
+        message: e.to_string(),
+    })
+}
+
+fn check_shard(leaf: &CertificateLayout<'_>, policy: &Policy) -> Result<(), Rejection> {
+    if policy.not_after_start.is_none() && policy.not_after_limit.is_none() {
+        return Ok(());
+    }
+    let not_after = leaf.not_after_ms().ok_or(Rejection::BadNotAfter)?;
+    let after_start = policy.not_after_start.is_none_or(|s| not_after >= s);
+    let before_limit = policy.not_after_limit.is_none_or(|l| not_after < l);
+    if after_start && before_limit {
+        return Ok(());
+    }
+    let show = |t: Option<u64>| t.map_or("(open)".to_owned(), ctkit::sct::format_timestamp);
+    Err(Rejection::OutsideShard {
+        start: show(policy.not_after_start),
+        limit: show(policy.not_after_limit),
+    })
+}
