@@ -47,8 +47,10 @@ const P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 /// Checks that `child` names `issuer` as its issuer and carries a signature
 /// that `issuer`'s public key verifies.
 ///
-/// SHA-1 with RSA is accepted, since CT logs took such certificates for
-/// years and their chains still have to verify.
+/// SHA-1 with RSA and 1024-bit RSA keys are accepted, since CT logs took
+/// such certificates for years and their chains still have to verify; a
+/// log records certificates, it does not judge their strength. aws-lc-rs
+/// has no 1024-bit variant for SHA-384, so that one needs 2048 bits.
 pub fn check_signed_by(
     child: &CertificateLayout<'_>,
     issuer: &CertificateLayout<'_>,
@@ -87,10 +89,10 @@ fn choose_algorithm(
     let rsa = key_algorithm == RSA_ENCRYPTION;
     let ec = key_algorithm == EC_PUBLIC_KEY;
     let algorithm: &'static dyn VerificationAlgorithm = match signature_oid {
-        SHA1_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
-        SHA256_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA256,
+        SHA1_RSA if rsa => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        SHA256_RSA if rsa => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
         SHA384_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA384,
-        SHA512_RSA if rsa => &signature::RSA_PKCS1_2048_8192_SHA512,
+        SHA512_RSA if rsa => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
         ECDSA_SHA256 | ECDSA_SHA384 | ECDSA_SHA512 if ec => match (curve, signature_oid) {
             (Some(P256), ECDSA_SHA256) => &signature::ECDSA_P256_SHA256_ASN1,
             (Some(P256), ECDSA_SHA384) => &signature::ECDSA_P256_SHA384_ASN1,
