@@ -23,8 +23,8 @@ use crate::api::{
 };
 
 /// The default limit on a response body. The largest responses are
-/// get-roots (about 1 MiB for a log with 664 roots) and get-entries pages;
-/// 64 MiB leaves room for both.
+/// get-roots (1 MiB for the 664 roots of Argon2025h2) and get-entries
+/// pages, so 64 MiB leaves room for both.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 /// The default limit on a whole request, from connecting to reading the
@@ -59,8 +59,9 @@ pub enum ClientError {
         endpoint: &'static str,
         problem: String,
     },
-    /// The request was not answered: the connection was refused or
-    /// failed, or the request or the response headers timed out.
+    /// The request got no response: the connection was refused or
+    /// failed, or the request or the response headers timed out. `error`
+    /// has its URL removed, since `url` gives it.
     #[error("{endpoint}: request to {url} failed: {}", error_chain(error))]
     Request {
         endpoint: &'static str,
@@ -78,7 +79,7 @@ pub enum ClientError {
         url: String,
         error: reqwest::Error,
     },
-    /// The log answered with an HTTP error status. `message` is the
+    /// The log returned an HTTP error status. `message` is the
     /// `error` field of a JSON body, else the body as text, else empty.
     #[error(
         "{endpoint}: the log returned HTTP {status}{}",
@@ -172,7 +173,7 @@ fn message_suffix(message: &str) -> String {
 }
 
 /// A `leaf_input` and `extra_data` pair from get-entries, base64-decoded
-/// but not parsed; `ctkit::entry` decodes them.
+/// but not parsed. `ctkit::entry` decodes them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawEntry {
     /// The `MerkleTreeLeaf` (RFC 6962 3.4).
@@ -311,8 +312,15 @@ impl LogClient {
         &self.base
     }
 
+    /// Tests whether `url`, such as the `url` of a log in a log list, names
+    /// this client's log. A missing trailing slash and the case of the
+    /// scheme and host do not matter.
+    pub fn is_base_url(&self, url: &str) -> bool {
+        parse_base_url(url).is_ok_and(|other| other == self.base)
+    }
+
     /// Fetches the latest signed tree head (RFC 6962 4.3). The signature is
-    /// not verified; see `SignedTreeHead::verify`.
+    /// not verified here, but by `SignedTreeHead::verify`.
     pub async fn get_sth(&self) -> Result<SignedTreeHead, ClientError> {
         let endpoint = endpoint_name(api::GET_STH);
         let response: GetSthResponse = self.get(api::GET_STH, &[], STH_SHAPE).await?;
@@ -336,8 +344,8 @@ impl LogClient {
 
     /// Fetches the index and audit path of the leaf whose Merkle leaf hash
     /// is `leaf_hash`, in the tree of `tree_size` leaves (RFC 6962 4.5).
-    /// A log that does not contain the leaf usually answers with HTTP 400
-    /// or 404, which is returned as [`ClientError::Status`].
+    /// A log that does not contain the leaf usually returns HTTP 400 or
+    /// 404, which becomes [`ClientError::Status`].
     pub async fn get_proof_by_hash(
         &self,
         leaf_hash: &Hash,
@@ -359,7 +367,7 @@ impl LogClient {
 
     /// Fetches entries `start` to `end` inclusive (RFC 6962 4.6) with one
     /// request. The log may return fewer than requested, starting at
-    /// `start`; [`LogClient::get_all_entries`] fetches the rest.
+    /// `start`, and [`LogClient::get_all_entries`] fetches the rest.
     pub async fn get_entries(&self, start: u64, end: u64) -> Result<Vec<RawEntry>, ClientError> {
         let endpoint = endpoint_name(api::GET_ENTRIES);
         if start > end {
@@ -402,41 +410,29 @@ impl LogClient {
     }
 
     /// Fetches entries `start` to `end` inclusive, sending further
-    /// requests while the log returns fewer than requested. A response
-    /// with no entries ends the loop with an error, since retrying it
-    /// would never finish.
+    /// requests while the log returns fewer than requested.
     pub async fn get_all_entries(
         &self,
         start: u64,
         end: u64,
     ) -> Result<Vec<RawEntry>, ClientError> {
-        let endpoint = endpoint_name(api::GET_ENTRIES);
-        if start > end {
-            return Err(ClientError::InvalidRequest {
-                endpoint,
-                problem: format!("start {start} is after end {end}"),
-            });
-        }
+        let mut pages = self.entry_pages(start, end);
         let mut entries = Vec::new();
-        let mut next = start;
-        while next <= end {
-            let page = self.get_entries(next, end).await?;
-            if page.is_empty() {
-                return Err(ClientError::Malformed {
-                    endpoint,
-                    field: "entries".into(),
-                    problem: format!("no entries for the request of {next} to {end}"),
-                });
-            }
-            let fetched = page.len() as u64;
-            entries.extend(page);
-            match next.checked_add(fetched) {
-                Some(after) => next = after,
-                // Only an `end` of u64::MAX gets here, and it was fetched.
-                None => break,
-            }
+        while let Some(page) = pages.next_page().await {
+            entries.extend(page?);
         }
         Ok(entries)
+    }
+
+    /// Starts fetching entries `start` to `end` inclusive page by page, so
+    /// that a caller can process each page before the next arrives. A
+    /// `start` after `end` makes the first page an `InvalidRequest` error.
+    pub fn entry_pages(&self, start: u64, end: u64) -> EntryPages<'_> {
+        EntryPages {
+            client: self,
+            next: Some(start),
+            end,
+        }
     }
 
     /// Fetches the DER root certificates the log accepts (RFC 6962 4.7).
@@ -557,7 +553,7 @@ impl LogClient {
             .map_err(|error| ClientError::Request {
                 endpoint,
                 url: url.to_string(),
-                error,
+                error: error.without_url(),
             })?;
         let status = response.status();
         if !status.is_success() {
@@ -589,6 +585,45 @@ impl LogClient {
     }
 }
 
+/// The pages of a get-entries range, from [`LogClient::entry_pages`].
+#[derive(Debug)]
+pub struct EntryPages<'a> {
+    client: &'a LogClient,
+    /// The index of the first entry of the next page, or `None` when the
+    /// range is done or an error ended it.
+    next: Option<u64>,
+    end: u64,
+}
+
+impl EntryPages<'_> {
+    /// Returns the index of the first entry of the next page.
+    pub fn next_index(&self) -> Option<u64> {
+        self.next
+    }
+
+    /// Fetches the next page, or returns `None` after the last entry or
+    /// after an error. A page with no entries is an error, since asking
+    /// again would never finish.
+    pub async fn next_page(&mut self) -> Option<Result<Vec<RawEntry>, ClientError>> {
+        let start = self.next.take()?;
+        let page = match self.client.get_entries(start, self.end).await {
+            Ok(page) => page,
+            Err(e) => return Some(Err(e)),
+        };
+        if page.is_empty() {
+            return Some(Err(ClientError::Malformed {
+                endpoint: endpoint_name(api::GET_ENTRIES),
+                field: "entries".into(),
+                problem: format!("no entries for the request of {start} to {}", self.end),
+            }));
+        }
+        self.next = start
+            .checked_add(page.len() as u64)
+            .filter(|next| *next <= self.end);
+        Some(Ok(page))
+    }
+}
+
 /// Reads a response body of at most `limit` bytes. With `truncate`, a
 /// longer body is cut at the limit instead of being an error.
 async fn read_body(
@@ -610,7 +645,7 @@ async fn read_body(
     while let Some(chunk) = response.chunk().await.map_err(|error| ClientError::Body {
         endpoint,
         url: url.to_string(),
-        error,
+        error: error.without_url(),
     })? {
         let room = limit.saturating_sub(body.len());
         if chunk.len() > room {
@@ -683,6 +718,8 @@ fn decode_hash_list(
 /// The JSON type a response field must have.
 #[derive(Debug, Clone, Copy)]
 enum Shape {
+    /// A non-negative integer that fits in 8 bits.
+    U8,
     /// A non-negative integer that fits in 64 bits.
     U64,
     Str,
@@ -708,7 +745,7 @@ const ENTRY_AND_PROOF_SHAPE: &[(&str, Shape)] = &[
     ("audit_path", Shape::StrList),
 ];
 const SCT_SHAPE: &[(&str, Shape)] = &[
-    ("sct_version", Shape::U64),
+    ("sct_version", Shape::U8),
     ("id", Shape::Str),
     ("timestamp", Shape::U64),
     ("extensions", Shape::Str),
@@ -746,6 +783,8 @@ fn check_object(
 
 fn check_value(value: &Value, kind: Shape, field: &str) -> Result<(), (String, String)> {
     let expected = match kind {
+        Shape::U8 if value.as_u64().is_some_and(|n| n <= u64::from(u8::MAX)) => return Ok(()),
+        Shape::U8 => "an integer from 0 to 255",
         Shape::U64 if value.is_u64() => return Ok(()),
         Shape::U64 => "a non-negative integer below 2^64",
         Shape::Str if value.is_string() => return Ok(()),
@@ -832,6 +871,18 @@ mod tests {
         let body = json!({"tree_size": -1, "timestamp": 1, "sha256_root_hash": "", "tree_head_signature": ""});
         let err = check_object(&body, STH_SHAPE, "").err();
         assert_eq!(err.map(|e| e.0), Some("tree_size".to_owned()));
+    }
+
+    #[test]
+    fn shape_check_bounds_sct_version() {
+        let body = json!({"sct_version": 256, "id": "", "timestamp": 0, "extensions": "", "signature": ""});
+        assert_eq!(
+            check_object(&body, SCT_SHAPE, ""),
+            Err((
+                "sct_version".to_owned(),
+                "expected an integer from 0 to 255, found the number 256".to_owned()
+            ))
+        );
     }
 
     #[test]

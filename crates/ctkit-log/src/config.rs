@@ -31,11 +31,11 @@ pub struct LogConfig {
     pub mmd_seconds: u64,
     /// How often the sequencer integrates new entries and signs a tree head.
     pub sequence_interval_ms: u64,
-    /// Largest request body accepted, in bytes.
+    /// Maximum request body size, in bytes.
     pub max_request_bytes: usize,
-    /// Most certificates accepted in one submitted chain.
+    /// Maximum number of certificates in one submitted chain.
     pub max_chain_length: usize,
-    /// Most entries one get-entries response returns.
+    /// Maximum number of entries in one get-entries response.
     pub max_get_entries: u64,
     /// The temporal shard: when set, a certificate's notAfter must be at or
     /// after this time (RFC 3339).

@@ -14,7 +14,7 @@ use crate::store::SqliteStore;
 /// for `ctkit verify --log-list`.
 pub const LOG_LIST_FILE: &str = "log-list.json";
 
-/// What `init` made.
+/// The result of `init`.
 #[derive(Debug, Clone)]
 pub struct Initialized {
     pub log_id: String,
@@ -23,7 +23,7 @@ pub struct Initialized {
 
 /// Creates a log in `dir`: configuration, a new P-256 key (mode 0600), its
 /// public key, a copy of the roots, an empty database and a v3 log list
-/// naming the log. Refuses a directory that already holds a log.
+/// naming the log. Rejects a directory that already contains a log.
 pub fn init(dir: &Path, roots_file: &[u8], config: LogConfig) -> Result<Initialized, ConfigError> {
     config.check()?;
     Roots::from_file_bytes(roots_file).map_err(|e| ConfigError::Invalid(format!("roots: {e}")))?;

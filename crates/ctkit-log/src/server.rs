@@ -3,7 +3,7 @@
 //!
 //! A submission is checked and signed on the blocking pool, then queued to
 //! the writer. The writer takes everything queued, commits it in one
-//! transaction and answers each request, so that one disk sync covers a
+//! transaction and replies to each request, so that one disk sync covers a
 //! whole group: the SCT leaves the server only after its entry is durable.
 //! The sequencer wakes every `sequence_interval_ms`, adds the committed
 //! entries to the in-memory tree, stores a new signed tree head and then
@@ -48,7 +48,7 @@ pub enum ServeError {
     Other(String),
 }
 
-/// The most submissions one transaction commits.
+/// The maximum number of submissions in one transaction.
 const MAX_GROUP: usize = 1024;
 
 struct WriteRequest {

@@ -172,12 +172,14 @@ impl fmt::Debug for LogKey {
 }
 
 /// A signature that could not be checked or did not verify.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
     /// The SCT names an algorithm pair that RFC 6962 does not allow or that
     /// does not match the log's key.
+    #[error("{0}")]
     UnsupportedAlgorithm(String),
     /// The signature does not verify.
+    #[error("the signature does not verify")]
     Invalid,
 }
 
