@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use ctkit_log::config::LogConfig;
 
-use crate::{log_client_cmd, read_input, report};
+use crate::{is_certificate, load_blocks, log_client_cmd, read_input, report};
 
 #[derive(Subcommand)]
 pub enum LogCommand {
@@ -15,6 +15,9 @@ pub enum LogCommand {
     Init(InitArgs),
     /// Serve the RFC 6962 API of the log in a directory until SIGTERM.
     Serve(ServeArgs),
+    /// Submit a certificate chain (add-chain) or a precertificate chain
+    /// (add-pre-chain) and print the SCT as the log returned it.
+    AddChain(AddChainArgs),
     /// Fetch, verify and print the log's signed tree head.
     GetSth(log_client_cmd::GetSthArgs),
     /// Fetch and decode a range of log entries.
@@ -51,6 +54,22 @@ pub struct InitArgs {
 }
 
 #[derive(Args)]
+pub struct AddChainArgs {
+    /// The log's base URL, such as http://127.0.0.1:6962/.
+    pub url: String,
+    /// PEM file: the certificate or precertificate first, then its chain;
+    /// the log adds the root when it is missing.
+    pub chain: PathBuf,
+    /// Submit to add-pre-chain. The default is add-pre-chain when the first
+    /// certificate has the precertificate poison, add-chain otherwise.
+    #[arg(long, conflicts_with = "final_certificate")]
+    pub pre: bool,
+    /// Submit to add-chain even when the first certificate has the poison.
+    #[arg(long = "final")]
+    pub final_certificate: bool,
+}
+
+#[derive(Args)]
 pub struct ServeArgs {
     /// The log directory, as made by `ctkit log init`.
     pub dir: PathBuf,
@@ -64,6 +83,7 @@ pub fn run(command: &LogCommand) -> ExitCode {
     match command {
         LogCommand::Init(args) => init(args),
         LogCommand::Serve(args) => serve(args),
+        LogCommand::AddChain(args) => add_chain(args),
         LogCommand::GetSth(args) => log_client_cmd::get_sth(args),
         LogCommand::GetEntries(args) => log_client_cmd::get_entries(args),
         LogCommand::Prove(args) => log_client_cmd::prove(args),
@@ -93,6 +113,63 @@ fn init(args: &InitArgs) -> ExitCode {
                 made.config.public_key.display(),
                 ctkit_log::init::LOG_LIST_FILE
             );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(&e.to_string());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn add_chain(args: &AddChainArgs) -> ExitCode {
+    let blocks = match load_blocks(&args.chain) {
+        Ok(blocks) => blocks,
+        Err(e) => {
+            report(&format!("{}: {e}", args.chain.display()));
+            return ExitCode::from(2);
+        }
+    };
+    let chain: Vec<Vec<u8>> = blocks
+        .into_iter()
+        .filter(is_certificate)
+        .map(|b| b.der)
+        .collect();
+    let Some(first) = chain.first() else {
+        report(&format!("{}: no certificate", args.chain.display()));
+        return ExitCode::from(2);
+    };
+    let poisoned =
+        ctkit::x509::CertificateLayout::parse_lenient(first).is_ok_and(|c| c.is_precertificate());
+    let pre = args.pre || (poisoned && !args.final_certificate);
+    let client = match ctkit_log::client::LogClient::new(&args.url) {
+        Ok(client) => client,
+        Err(e) => {
+            report(&e.to_string());
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            report(&format!("cannot start the runtime: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        if pre {
+            client.add_pre_chain(&chain).await
+        } else {
+            client.add_chain(&chain).await
+        }
+    });
+    match result {
+        Ok(sct) => {
+            let response = ctkit_log::api::AddChainResponse::from_sct(&sct);
+            outln!("{}", serde_json::to_string(&response).unwrap_or_default());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -339,3 +339,72 @@ fn stops_on_sigterm_and_restarts_with_the_same_tree() {
         sth.verify(&log_key(&dir)).unwrap();
     });
 }
+
+/// The log commands of the README, on the chains the repository ships.
+#[test]
+fn readme_log_commands_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ctlog");
+    let root = std::fs::read_to_string(testdata("log/merge-delay-root.pem")).unwrap();
+    init_log(&dir, &root, &["--sequence-interval", "100"]);
+    let server = Server::start(&dir);
+    let run = |args: &[&str]| {
+        let output = support::ctkit().args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{args:?}: {stdout}{stderr}");
+        stdout
+    };
+    let chain = testdata("log/merge-delay-chain.pem");
+    let pre_chain = testdata("log/merge-delay-pre-chain.pem");
+    let key = dir.join("log.pub.pem");
+    let sct = run(&["log", "add-chain", &server.url, chain.to_str().unwrap()]);
+    let sct_file = tmp.path().join("sct.json");
+    std::fs::write(&sct_file, &sct).unwrap();
+    let again = run(&["log", "add-chain", &server.url, chain.to_str().unwrap()]);
+    assert_eq!(sct, again, "a resubmission must return the same SCT");
+    run(&["log", "add-chain", &server.url, pre_chain.to_str().unwrap()]);
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let sth = run(&[
+            "log",
+            "get-sth",
+            &server.url,
+            "--key",
+            key.to_str().unwrap(),
+        ]);
+        if sth.contains("tree size:  2\n") {
+            assert!(sth.contains("signature:  valid"), "{sth}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{sth}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let entries = run(&["log", "get-entries", &server.url, "0", "1"]);
+    assert!(entries.contains("x509_entry"), "{entries}");
+    assert!(entries.contains("precert_entry"), "{entries}");
+    // The precertificate's issuer is Merge Delay Intermediate 1; the
+    // manifest gives this key hash for it.
+    assert!(
+        entries.contains("e37689003073a0c649cc656de946c03174d25c566fe3c3805b846f5236943798"),
+        "{entries}"
+    );
+    let proof = run(&[
+        "log",
+        "prove",
+        &server.url,
+        chain.to_str().unwrap(),
+        "--sct",
+        sct_file.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(proof.contains("inclusion:  verified"), "{proof}");
+}
+
+fn testdata(path: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(path)
+}
