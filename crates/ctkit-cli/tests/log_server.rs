@@ -300,6 +300,10 @@ fn bad_requests_get_json_client_errors() {
     assert!(log.contains("submission rejected"), "{log}");
     assert!(log.contains("does not end at an accepted root"), "{log}");
     assert!(log.contains("is not signed by certificate 1"), "{log}");
+    assert!(
+        log.contains("status=413"),
+        "the oversized body was not logged: {log}"
+    );
     assert!(!log.contains("internal error"), "{log}");
 }
 

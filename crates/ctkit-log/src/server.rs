@@ -273,7 +273,7 @@ pub fn router(state: Arc<LogState>) -> Router {
         .route("/ct/v1/get-roots", get(get_roots))
         .route("/ct/v1/get-entry-and-proof", get(get_entry_and_proof))
         .fallback(unknown_path)
-        .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn(json_errors))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -393,7 +393,12 @@ fn ok<T: serde::Serialize>(body: &T) -> Response {
 
 /// Gives every error response a JSON body, including the ones axum makes
 /// itself (405, 413, 415, a bad query string).
-async fn json_errors(response: Response) -> Response {
+///
+/// Submissions that axum rejects before the handler runs (413, 405) are
+/// logged here, as the handler logs the ones it rejects.
+async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -415,6 +420,9 @@ async fn json_errors(response: Response) -> Response {
     } else {
         text
     };
+    if path.ends_with("/add-chain") || path.ends_with("/add-pre-chain") {
+        info!(path = %path, status = status.as_u16(), reason = %message, "submission rejected");
+    }
     let mut fixed = json_response(status, &ErrorResponse { error: message });
     for (name, value) in &parts.headers {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
