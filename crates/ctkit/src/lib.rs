@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod annotate;
+pub mod api;
 pub mod chain;
 pub mod codec;
 pub mod der;
@@ -17,8 +18,10 @@ pub mod inspect;
 pub mod lint;
 pub mod loglist;
 pub mod merkle;
+pub mod roots;
 pub mod sct;
 pub mod sth;
+pub mod submission;
 pub mod summary;
 pub mod verify;
 pub mod x509;

@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use ctkit::chain::check_signed_by;
-use ctkit::input::read_blocks;
-use ctkit::x509::CertificateLayout;
+use crate::chain::check_signed_by;
+use crate::input::read_blocks;
+use crate::x509::CertificateLayout;
 
 /// The accepted roots, in the order of the roots file.
 #[derive(Debug, Default)]
@@ -27,7 +27,7 @@ impl Roots {
             }
             CertificateLayout::parse_lenient(&block.der)
                 .map_err(|e| format!("certificate {}: {e}", i + 1))?;
-            if roots.hashes.insert(ctkit::x509::sha256(&block.der)) {
+            if roots.hashes.insert(crate::x509::sha256(&block.der)) {
                 roots.ders.push(block.der);
             }
         }
@@ -38,7 +38,7 @@ impl Roots {
     }
 
     pub fn contains(&self, der: &[u8]) -> bool {
-        self.hashes.contains(&ctkit::x509::sha256(der))
+        self.hashes.contains(&crate::x509::sha256(der))
     }
 
     /// Finds an accepted root whose key verifies `cert`'s signature.

@@ -3,9 +3,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ctkit::merkle::Hash;
-use ctkit::sct::{DigitallySigned, LogId, Sct, Version};
-use ctkit::sth::{SignedTreeHead, TreeHead};
+use crate::merkle::Hash;
+use crate::sct::{DigitallySigned, LogId, Sct, Version};
+use crate::sth::{SignedTreeHead, TreeHead};
 use serde::{Deserialize, Serialize};
 
 /// Paths under the log's base URL.

@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use ctkit::chain::{SignatureCheckError, check_signed_by};
-use ctkit::entry::ExtraData;
-use ctkit::sct::SignedEntry;
-use ctkit::x509::{CertificateLayout, OID_PRECERT_POISON};
+use crate::chain::{SignatureCheckError, check_signed_by};
+use crate::entry::ExtraData;
+use crate::sct::SignedEntry;
+use crate::x509::{CertificateLayout, OID_PRECERT_POISON};
 
 use crate::roots::Roots;
 
@@ -96,7 +96,7 @@ impl Submission {
             data.extend_from_slice(&self.issuer_key_hash);
         }
         data.extend_from_slice(&self.signed_entry_body);
-        ctkit::x509::sha256(&data)
+        crate::x509::sha256(&data)
     }
 }
 
@@ -183,8 +183,8 @@ pub fn check_chain(
     for (index, pair) in layouts.windows(2).enumerate() {
         let [child, parent] = pair else { continue };
         let key = (
-            ctkit::x509::sha256(child.der),
-            ctkit::x509::sha256(parent.der),
+            crate::x509::sha256(child.der),
+            crate::x509::sha256(parent.der),
         );
         if index > 0 && cache.contains(&key) {
             continue;
@@ -276,7 +276,7 @@ fn check_shard(leaf: &CertificateLayout<'_>, policy: &Policy) -> Result<(), Reje
     if after_start && before_limit {
         return Ok(());
     }
-    let show = |t: Option<u64>| t.map_or("(open)".to_owned(), ctkit::sct::format_timestamp);
+    let show = |t: Option<u64>| t.map_or("(open)".to_owned(), crate::sct::format_timestamp);
     Err(Rejection::OutsideShard {
         start: show(policy.not_after_start),
         limit: show(policy.not_after_limit),
