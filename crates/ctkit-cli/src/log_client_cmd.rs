@@ -346,10 +346,7 @@ struct GetSthReport {
 }
 
 pub fn get_sth(args: &GetSthArgs) -> ExitCode {
-    match run_get_sth(args) {
-        Ok(code) => code,
-        Err(failure) => fail(&args.url, args.format, &failure),
-    }
+    run_get_sth(args).unwrap_or_else(|failure| fail(&args.url, args.format, &failure))
 }
 
 fn run_get_sth(args: &GetSthArgs) -> Result<ExitCode, Failure> {
@@ -503,10 +500,7 @@ struct GetEntriesReport {
 }
 
 pub fn get_entries(args: &GetEntriesArgs) -> ExitCode {
-    match run_get_entries(args) {
-        Ok(code) => code,
-        Err(failure) => fail(&args.url, args.format, &failure),
-    }
+    run_get_entries(args).unwrap_or_else(|failure| fail(&args.url, args.format, &failure))
 }
 
 fn run_get_entries(args: &GetEntriesArgs) -> Result<ExitCode, Failure> {
@@ -864,10 +858,7 @@ struct ProveReport {
 }
 
 pub fn prove(args: &ProveArgs) -> ExitCode {
-    match run_prove(args) {
-        Ok(code) => code,
-        Err(failure) => fail(&args.url, args.format, &failure),
-    }
+    run_prove(args).unwrap_or_else(|failure| fail(&args.url, args.format, &failure))
 }
 
 fn run_prove(args: &ProveArgs) -> Result<ExitCode, Failure> {

@@ -10,12 +10,12 @@
     reason = "tests fail loudly on broken fixtures"
 )]
 
-use std::collections::HashMap;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+#[path = "../../ctkit-log/tests/replay/mod.rs"]
+mod replay;
+
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -23,98 +23,25 @@ use ctkit::merkle::{inclusion_proof, leaf_hash, root};
 use ctkit::x509::CertificateLayout;
 use serde_json::{Value, json};
 
+use replay::{
+    ARGON2020_LEAF_HASH, ARGON2025H2_SIZE, GOOGLE_LEAF_HASH, GOOGLE_LEAF_INDEX, Reply, Request,
+    api_file, api_json, pem_der, testdata,
+};
+
 const ARGON2025H2_DESCRIPTION: &str = "Google 'Argon2025h2' log";
-const GOOGLE_LEAF_INDEX: u64 = 912_557_348;
-const GOOGLE_LEAF_HASH: &str = "zDC52Nq9h47HGKowLXp5zYOg/gofXGg9CxO6tj6yKtY=";
-const ARGON2025H2_SIZE: u64 = 1_329_315_675;
-const ARGON2020_LEAF_HASH: &str = "nCs3mfIydh9x4CKyQ+u2xtmpxmFggA5MLymHwNQSlLg=";
 
 // ---------------------------------------------------------------------------
-// A minimal HTTP/1.1 server on 127.0.0.1: one request per connection, and
-// a handler that returns the status and JSON body of the response.
+// The replay server and closed ports.
 
-struct Request {
-    path: String,
-    query: HashMap<String, String>,
-}
-
-type Handler = dyn Fn(&Request) -> (u16, Vec<u8>) + Send + Sync;
-
-/// Starts a server and returns its base URL, such as http://127.0.0.1:4321.
+/// Starts a replay server whose handler returns the status and JSON body
+/// of each response, and returns its base URL, such as
+/// http://127.0.0.1:4321.
 fn serve(handler: impl Fn(&Request) -> (u16, Vec<u8>) + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let handler: Arc<Handler> = Arc::new(handler);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let handler = Arc::clone(&handler);
-            std::thread::spawn(move || answer(stream, handler.as_ref()));
-        }
-    });
-    base
-}
-
-fn answer(mut stream: TcpStream, handler: &Handler) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
-    }
-    let target = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    let mut length = 0;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let request = Request {
-        path: path.to_owned(),
-        query: query
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .map(|(k, v)| (decode_component(k), decode_component(v)))
-            .collect(),
-    };
-    let (status, body) = handler(&request);
-    let head = format!(
-        "HTTP/1.1 {status} Test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-}
-
-fn decode_component(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(hex, 16).unwrap());
-                i += 2;
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    replay::serve(move |request| {
+        let (status, body) = handler(request);
+        Reply::Body(status, body)
+    })
+    .base
 }
 
 /// Returns a base URL on which nothing listens: a port that was just
@@ -132,8 +59,7 @@ fn closed_port_url() -> String {
 fn run_against_closed_port(args: impl Fn(&str) -> Vec<String>) -> (String, Output) {
     for _ in 0..5 {
         let url = closed_port_url();
-        let args = args(&url);
-        let out = ctkit(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let out = ctkit_owned(&args(&url));
         let address = url.trim_start_matches("http://").trim_end_matches('/');
         if out.status.code() == Some(2) || TcpStream::connect(address).is_err() {
             return (url, out);
@@ -145,29 +71,8 @@ fn run_against_closed_port(args: impl Fn(&str) -> Vec<String>) -> (String, Outpu
 // ---------------------------------------------------------------------------
 // Fixtures and running the binary.
 
-fn testdata(rel: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(rel);
-    assert!(path.exists(), "missing fixture {}", path.display());
-    path
-}
-
 fn arg(path: &Path) -> String {
     path.display().to_string()
-}
-
-fn api_file(name: &str) -> Vec<u8> {
-    std::fs::read(testdata(&format!("rfc6962_api/{name}"))).unwrap()
-}
-
-fn api_json(name: &str) -> Value {
-    serde_json::from_slice(&api_file(name)).unwrap()
-}
-
-fn pem_der(rel: &str) -> Vec<u8> {
-    let data = std::fs::read(testdata(rel)).unwrap();
-    ctkit::input::read_blocks(&data).unwrap().remove(0).der
 }
 
 fn ctkit(args: &[&str]) -> Output {
@@ -183,6 +88,16 @@ fn ctkit(args: &[&str]) -> Output {
         .env_remove("all_proxy")
         .output()
         .expect("ctkit runs")
+}
+
+fn ctkit_owned(args: &[String]) -> Output {
+    ctkit(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Asserts that `text` contains `needle`, and shows both if it does not.
+#[track_caller]
+fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
 }
 
 fn stdout(out: &Output) -> String {
@@ -262,6 +177,29 @@ fn not_found() -> (u16, Vec<u8>) {
     (404, br#"{"error": "leaf not found"}"#.to_vec())
 }
 
+/// Returns the arguments of `ctkit log prove` for the *.google.com
+/// certificate `file` (precert.pem or final.pem) and its issuer, against
+/// the log at `url`.
+fn prove_google_com_args(url: &str, file: &str) -> Vec<String> {
+    let dir = "precerts/google-com-2025";
+    vec![
+        "log".into(),
+        "prove".into(),
+        url.into(),
+        arg(&testdata(&format!("{dir}/{file}"))),
+        "--issuer".into(),
+        arg(&testdata(&format!("{dir}/issuer-wr2.pem"))),
+    ]
+}
+
+/// Runs `ctkit log prove` with the arguments from `prove_google_com_args`,
+/// followed by `options`.
+fn prove_google_com(url: &str, file: &str, options: &[&str]) -> Output {
+    let mut args = prove_google_com_args(url, file);
+    args.extend(options.iter().map(|option| (*option).to_owned()));
+    ctkit_owned(&args)
+}
+
 /// Serves Argon2025h2 at the root: the real STH, the real entry for the
 /// *.google.com precertificate, and `proof` for its leaf hash only.
 fn argon2025h2_server(sth: Value, proof: Value) -> String {
@@ -336,16 +274,10 @@ fn get_sth_text_with_key_file() {
     let out = ctkit(&["log", "get-sth", &url, "--key", &arg(&key)]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("tree size:  1329315675"), "{text}");
-    assert!(
-        text.contains("1751738269891 ms = 2025-07-05T17:57:49.891Z"),
-        "{text}"
-    );
-    assert!(
-        text.contains("NEFqldTJt2+wE/aaaQuXeADdWVV8IGbwhLublI7QaMY="),
-        "{text}"
-    );
-    assert!(text.contains("signature:  valid"), "{text}");
+    assert_contains(&text, "tree size:  1329315675");
+    assert_contains(&text, "1751738269891 ms = 2025-07-05T17:57:49.891Z");
+    assert_contains(&text, "NEFqldTJt2+wE/aaaQuXeADdWVV8IGbwhLublI7QaMY=");
+    assert_contains(&text, "signature:  valid");
 }
 
 #[test]
@@ -378,16 +310,8 @@ fn get_sth_bad_signature_exits_one() {
     let list = log_list_for("bad-sig-list.json", &url);
     let out = ctkit(&["log", "get-sth", &url, "--log-list", &arg(&list)]);
     assert_eq!(out.status.code(), Some(1), "stdout: {}", stdout(&out));
-    assert!(
-        stdout(&out).contains("signature:  INVALID"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stderr(&out).contains("the STH signature is not valid"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stdout(&out), "signature:  INVALID");
+    assert_contains(&stderr(&out), "the STH signature is not valid");
 }
 
 #[test]
@@ -413,8 +337,8 @@ fn get_sth_unreachable_exits_two() {
         message.starts_with("ctkit: get-sth: request to "),
         "{message}"
     );
-    assert!(message.contains(url.trim_end_matches('/')), "{message}");
-    assert!(message.to_lowercase().contains("refused"), "{message}");
+    assert_contains(&message, url.trim_end_matches('/'));
+    assert_contains(&message.to_lowercase(), "refused");
     assert!(json_out(&out)["error"].as_str().is_some());
 }
 
@@ -422,11 +346,7 @@ fn get_sth_unreachable_exits_two() {
 fn get_sth_invalid_url_exits_two() {
     let out = ctkit(&["log", "get-sth", "ftp://127.0.0.1/log"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("the scheme must be http or https"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "the scheme must be http or https");
 }
 
 #[test]
@@ -435,11 +355,7 @@ fn get_sth_rejects_certificate_as_key() {
     let cert = testdata("precerts/google-com-2025/issuer-wr2.pem");
     let out = ctkit(&["log", "get-sth", &url, "--key", &arg(&cert)]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("labelled \"CERTIFICATE\", not PUBLIC KEY"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "labelled \"CERTIFICATE\", not PUBLIC KEY");
 }
 
 #[test]
@@ -460,10 +376,9 @@ fn get_sth_short_hash_exits_one() {
     let url = argon2025h2_server(sth, real_proof());
     let out = ctkit(&["log", "get-sth", &url]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("sha256_root_hash: 20 bytes, not a 32-byte hash"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "sha256_root_hash: 20 bytes, not a 32-byte hash",
     );
 }
 
@@ -475,46 +390,27 @@ fn prove_precert_with_timestamp() {
     let url = argon2025h2_server(real_sth(), real_proof());
     let list = log_list_for("prove-list.json", &url);
     let timestamp = google_leaf_timestamp().to_string();
-    let out = ctkit(&[
-        "log",
-        "prove",
+    let out = prove_google_com(
         &url,
-        &arg(&testdata("precerts/google-com-2025/precert.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--timestamp",
-        &timestamp,
-        "--log-list",
-        &arg(&list),
-    ]);
+        "precert.pem",
+        &["--timestamp", &timestamp, "--log-list", &arg(&list)],
+    );
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("leaf:       precert_entry"), "{text}");
-    assert!(
-        text.contains(&format!("leaf hash:  {GOOGLE_LEAF_HASH}")),
-        "{text}"
+    assert_contains(&text, "leaf:       precert_entry");
+    assert_contains(&text, &format!("leaf hash:  {GOOGLE_LEAF_HASH}"));
+    assert_contains(
+        &text,
+        "found:      leaf index 912557348, tree size 1329315675",
     );
-    assert!(
-        text.contains("found:      leaf index 912557348, tree size 1329315675"),
-        "{text}"
-    );
-    assert!(text.contains("signature:  valid"), "{text}");
-    assert!(text.contains("inclusion:  verified"), "{text}");
+    assert_contains(&text, "signature:  valid");
+    assert_contains(&text, "inclusion:  verified");
 }
 
 #[test]
 fn prove_final_cert_tries_embedded_scts() {
     let url = argon2025h2_server(real_sth(), real_proof());
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &url,
-        &arg(&testdata("precerts/google-com-2025/final.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--format",
-        "json",
-    ]);
+    let out = prove_google_com(&url, "final.pem", &["--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let doc = json_out(&out);
     assert_eq!(doc["inclusion"], "verified");
@@ -547,26 +443,16 @@ fn prove_tampered_proof_exits_one() {
     node[0] ^= 0x80;
     proof["audit_path"][12] = Value::String(BASE64.encode(&node));
     let url = argon2025h2_server(real_sth(), proof);
-    let out = ctkit(&[
-        "log",
-        "prove",
+    let out = prove_google_com(
         &url,
-        &arg(&testdata("precerts/google-com-2025/precert.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--timestamp",
-        &google_leaf_timestamp().to_string(),
-    ]);
-    assert_eq!(out.status.code(), Some(1), "stdout: {}", stdout(&out));
-    assert!(
-        stdout(&out).contains("inclusion:  FAILED"),
-        "{}",
-        stdout(&out)
+        "precert.pem",
+        &["--timestamp", &google_leaf_timestamp().to_string()],
     );
-    assert!(
-        stderr(&out).contains("does not verify: the proof does not lead to the expected root hash"),
-        "{}",
-        stderr(&out)
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", stdout(&out));
+    assert_contains(&stdout(&out), "inclusion:  FAILED");
+    assert_contains(
+        &stderr(&out),
+        "does not verify: the proof does not lead to the expected root hash",
     );
 }
 
@@ -575,16 +461,7 @@ fn prove_tampered_leaf_index_exits_one() {
     let mut proof = real_proof();
     proof["leaf_index"] = Value::from(GOOGLE_LEAF_INDEX + 1);
     let url = argon2025h2_server(real_sth(), proof);
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &url,
-        &arg(&testdata("precerts/google-com-2025/final.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--format",
-        "json",
-    ]);
+    let out = prove_google_com(&url, "final.pem", &["--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_out(&out)["inclusion"], "failed");
 }
@@ -593,30 +470,15 @@ fn prove_tampered_leaf_index_exits_one() {
 fn prove_wrong_timestamp_is_not_found() {
     let url = argon2025h2_server(real_sth(), real_proof());
     let timestamp = (google_leaf_timestamp() + 1).to_string();
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &url,
-        &arg(&testdata("precerts/google-com-2025/precert.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--timestamp",
-        &timestamp,
-    ]);
+    let out = prove_google_com(&url, "precert.pem", &["--timestamp", &timestamp]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    assert!(
-        text.contains(
-            "not in the log: get-proof-by-hash: the log returned HTTP 404 Not Found: leaf not found"
-        ),
-        "{text}"
+    assert_contains(
+        &text,
+        "not in the log: get-proof-by-hash: the log returned HTTP 404 Not Found: leaf not found",
     );
-    assert!(text.contains("inclusion:  not found"), "{text}");
-    assert!(
-        stderr(&out).contains("the log does not contain"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&text, "inclusion:  not found");
+    assert_contains(&stderr(&out), "the log does not contain");
 }
 
 #[test]
@@ -625,18 +487,11 @@ fn prove_bad_sth_signature_stops() {
     sth["timestamp"] = Value::from(sth["timestamp"].as_u64().unwrap() + 1);
     let url = argon2025h2_server(sth, real_proof());
     let key = argon2025h2_key_pem("prove-bad-sth.pub.pem");
-    let out = ctkit(&[
-        "log",
-        "prove",
+    let out = prove_google_com(
         &url,
-        &arg(&testdata("precerts/google-com-2025/final.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--key",
-        &arg(&key),
-        "--format",
-        "json",
-    ]);
+        "final.pem",
+        &["--key", &arg(&key), "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let doc = json_out(&out);
     assert_eq!(doc["sth"]["signature"]["status"], "invalid");
@@ -655,45 +510,21 @@ fn prove_precert_without_issuer_exits_two() {
         "1",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("pass --issuer"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "pass --issuer");
 }
 
 #[test]
 fn prove_precert_without_timestamp_exits_two() {
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &closed_port_url(),
-        &arg(&testdata("precerts/google-com-2025/precert.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-    ]);
+    let out = prove_google_com(&closed_port_url(), "precert.pem", &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("--timestamp MS or --sct FILE"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "--timestamp MS or --sct FILE");
 }
 
 #[test]
 fn prove_unreachable_exits_two() {
-    let (_, out) = run_against_closed_port(|url| {
-        vec![
-            "log".into(),
-            "prove".into(),
-            url.into(),
-            arg(&testdata("precerts/google-com-2025/final.pem")),
-            "--issuer".into(),
-            arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        ]
-    });
+    let (_, out) = run_against_closed_port(|url| prove_google_com_args(url, "final.pem"));
     assert_eq!(out.status.code(), Some(2), "stdout: {}", stdout(&out));
-    assert!(
-        stderr(&out).to_lowercase().contains("refused"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out).to_lowercase(), "refused");
 }
 
 /// Builds a five-leaf tree whose third leaf is the x509_entry of the CT
@@ -797,8 +628,8 @@ fn get_entries_decodes_real_entries() {
     assert_eq!(x509["timestamp_utc"], "2017-09-18T12:31:01.715Z");
     assert_eq!(x509["leaf_hash"], ARGON2020_LEAF_HASH);
     let subject = x509["subject"].as_str().unwrap();
-    assert!(subject.contains("CN=*.landlords.com.au"), "{subject}");
-    assert!(subject.contains("OU=PositiveSSL Wildcard"), "{subject}");
+    assert_contains(subject, "CN=*.landlords.com.au");
+    assert_contains(subject, "OU=PositiveSSL Wildcard");
     assert!(x509["issuer_key_hash"].is_null());
     assert!(x509["errors"].as_array().unwrap().is_empty());
 
@@ -822,11 +653,8 @@ fn get_entries_text_and_chain_length() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(text.starts_with("entry 10001\n"), "{text}");
-    assert!(text.contains("  type:            precert_entry"), "{text}");
-    assert!(
-        text.contains("  subject:         CN=*.google.com"),
-        "{text}"
-    );
+    assert_contains(&text, "  type:            precert_entry");
+    assert_contains(&text, "  subject:         CN=*.google.com");
 
     // The chain after the precertificate in the real extra_data.
     let entries = api_json("argon2025h2_get-entries_precert-google-com.json");
@@ -837,11 +665,9 @@ fn get_entries_text_and_chain_length() {
         ctkit::entry::ExtraData::Precert { chain, .. } => chain.len(),
         other => panic!("expected a PrecertChainEntry, got {other:?}"),
     };
-    assert!(
-        text.contains(&format!(
-            "  chain:           {chain} certificates in extra_data"
-        )),
-        "{text}"
+    assert_contains(
+        &text,
+        &format!("  chain:           {chain} certificates in extra_data"),
     );
 }
 
@@ -884,24 +710,17 @@ fn get_entries_malformed_leaf_exits_one_after_printing() {
     let out = ctkit(&["log", "get-entries", &url, "0", "1"]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let text = stdout(&out);
-    assert!(
-        text.contains("entry 0\n  type:            x509_entry"),
-        "{text}"
-    );
+    assert_contains(&text, "entry 0\n  type:            x509_entry");
     assert!(
         text.contains("entry 1\n  leaf hash:"),
         "entry 1 must show no decoded fields: {text}"
     );
-    assert!(
-        text.contains("error:           leaf_input: MerkleTreeLeaf: ASN.1Cert: truncated"),
-        "{text}"
+    assert_contains(
+        &text,
+        "error:           leaf_input: MerkleTreeLeaf: ASN.1Cert: truncated",
     );
-    assert!(text.contains("at byte 12 (0xc)"), "{text}");
-    assert!(
-        stderr(&out).contains("1 of 2 entries do not decode"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&text, "at byte 12 (0xc)");
+    assert_contains(&stderr(&out), "1 of 2 entries do not decode");
 }
 
 #[test]
@@ -917,7 +736,7 @@ fn get_entries_malformed_extra_data_exits_one() {
     assert_eq!(entry["entry_type"], "x509_entry");
     let error = entry["errors"][0].as_str().unwrap();
     assert!(error.starts_with("extra_data: extra_data: "), "{error}");
-    assert!(error.contains("at byte"), "{error}");
+    assert_contains(error, "at byte");
 }
 
 #[test]
@@ -941,22 +760,14 @@ fn get_entries_stops_on_server_error() {
         doc["error"],
         "get-entries: the log returned HTTP 400 Bad Request: start is beyond the tree"
     );
-    assert!(
-        stderr(&out).contains("(entries fetched: 1)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "(entries fetched: 1)");
 }
 
 #[test]
 fn get_entries_reversed_range_exits_two() {
     let out = ctkit(&["log", "get-entries", &closed_port_url(), "5", "4"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("START 5 is after END 4"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "START 5 is after END 4");
 }
 
 /// Serves a one-leaf tree whose leaf is `leaf_input`, with an unsigned STH.
@@ -1009,40 +820,28 @@ fn prove_precert_from_precert_signing_certificate() {
     let mut chain = std::fs::read(testdata(&format!("{dir}/precert-signing-cert.pem"))).unwrap();
     chain.extend(std::fs::read(testdata(&format!("{dir}/intermediate.pem"))).unwrap());
     let chain = scratch("preissuer-chain.pem", &chain);
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &url,
-        &arg(&testdata(&format!("{dir}/precert.pem"))),
-        "--issuer",
-        &arg(&chain),
-        "--timestamp",
-        &timestamp.to_string(),
-    ]);
+    let precert_file = arg(&testdata(&format!("{dir}/precert.pem")));
+    let timestamp = timestamp.to_string();
+    let prove_with_issuer = |issuer: &Path| {
+        ctkit(&[
+            "log",
+            "prove",
+            &url,
+            &precert_file,
+            "--issuer",
+            &arg(issuer),
+            "--timestamp",
+            &timestamp,
+        ])
+    };
+    let out = prove_with_issuer(&chain);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert!(
-        stdout(&out).contains("inclusion:  verified"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "inclusion:  verified");
 
     // Without the CA after the signing certificate, the entry cannot be built.
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &url,
-        &arg(&testdata(&format!("{dir}/precert.pem"))),
-        "--issuer",
-        &arg(&testdata(&format!("{dir}/precert-signing-cert.pem"))),
-        "--timestamp",
-        &timestamp.to_string(),
-    ]);
+    let out = prove_with_issuer(&testdata(&format!("{dir}/precert-signing-cert.pem")));
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is a Precertificate Signing Certificate"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "is a Precertificate Signing Certificate");
 }
 
 /// The issuer may follow the certificate in the same PEM file.
@@ -1054,11 +853,7 @@ fn prove_takes_issuer_from_same_pem() {
     let url = argon2025h2_server(real_sth(), real_proof());
     let out = ctkit(&["log", "prove", &url, &arg(&bundle)]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert!(
-        stdout(&out).contains("inclusion:  verified"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "inclusion:  verified");
 }
 
 /// A rate-limited lookup is an error that ends the search, not a leaf the
@@ -1070,23 +865,10 @@ fn prove_rate_limit_is_not_not_found() {
         "/ct/v1/get-sth" => (200, sth.clone()),
         _ => (429, br#"{"error": "slow down"}"#.to_vec()),
     });
-    let out = ctkit(&[
-        "log",
-        "prove",
-        &url,
-        &arg(&testdata("precerts/google-com-2025/final.pem")),
-        "--issuer",
-        &arg(&testdata("precerts/google-com-2025/issuer-wr2.pem")),
-        "--format",
-        "json",
-    ]);
+    let out = prove_google_com(&url, "final.pem", &["--format", "json"]);
     assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
     let doc = json_out(&out);
     assert_eq!(doc["attempts"][0]["result"], "error");
     assert_eq!(doc["attempts"].as_array().unwrap().len(), 1);
-    assert!(
-        stderr(&out).contains("HTTP 429 Too Many Requests: slow down"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "HTTP 429 Too Many Requests: slow down");
 }

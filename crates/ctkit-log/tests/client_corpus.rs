@@ -10,202 +10,37 @@
     reason = "tests fail loudly on broken fixtures"
 )]
 
-use std::collections::HashMap;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+mod replay;
+
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ctkit::entry::{ExtraData, MerkleTreeLeaf};
 use ctkit::loglist::{LogKey, LogList, SignatureError};
-use ctkit::merkle::{ProofError, leaf_hash, verify_consistency, verify_inclusion};
-use ctkit::sct::{LogId, SignedEntry, format_timestamp};
+use ctkit::merkle::{Hash, ProofError, leaf_hash, verify_consistency, verify_inclusion};
+use ctkit::sct::{LogId, Sct, SignedEntry, format_timestamp};
+use ctkit::sth::SignedTreeHead;
 use ctkit::x509::CertificateLayout;
-use ctkit_log::client::{ClientError, LogClient, RawEntry};
+use ctkit_log::client::{ClientError, InclusionProof, LogClient, RawEntry};
 use serde_json::Value;
+
+use replay::{
+    ARGON2020_LEAF_HASH, ARGON2025H2_SIZE, GOOGLE_LEAF_HASH, GOOGLE_LEAF_INDEX, Reply, Request,
+    Server, api_file, api_json, json, pem_der, serve,
+};
 
 const ARGON2020_ID: &str = "sh4FzIuizYogTodm+Su5iiUgZ2va+nDnsklTLe+LkF4=";
 const ARGON2025H1_ID: &str = "TnWjJ1yaEMM4W2zU3z9S6x3w4I4bjWnAsfpksWKaOd8=";
 const ARGON2025H2_ID: &str = "EvFONL1TckyEBhnDjz96E/jntWKHiJxtMAWE6+WGJjo=";
 
-/// The Argon2025h2 entry for the *.google.com precertificate.
-const GOOGLE_LEAF_INDEX: u64 = 912_557_348;
-const GOOGLE_LEAF_HASH: &str = "zDC52Nq9h47HGKowLXp5zYOg/gofXGg9CxO6tj6yKtY=";
-const ARGON2025H2_SIZE: u64 = 1_329_315_675;
-
-const ARGON2020_LEAF_HASH: &str = "nCs3mfIydh9x4CKyQ+u2xtmpxmFggA5MLymHwNQSlLg=";
 const ARGON2020_SIZE: u64 = 961_984_011;
 const ARGON2020_OLD_SIZE: u64 = 3_654_490;
 const ARGON2020_OLD_ROOT: &str = "AuIZ5V6sDUj1vn3Y1K85oOaQ7y+FJJKtyRTl1edIKBQ=";
 
 // ---------------------------------------------------------------------------
-// A minimal HTTP/1.1 server on 127.0.0.1 that responds to one request per
-// connection with a handler's reply and records every request.
-
-#[derive(Debug, Clone)]
-struct Request {
-    method: String,
-    path: String,
-    query: HashMap<String, String>,
-    content_type: Option<String>,
-    body: Vec<u8>,
-}
-
-enum Reply {
-    /// A status and a body with a correct Content-Length.
-    Body(u16, Vec<u8>),
-    /// Bytes written as they are, then the connection is closed.
-    Raw(Vec<u8>),
-    /// No response until the client gives up.
-    Hang,
-}
-
-fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
-    Reply::Body(status, body.into())
-}
-
-struct Server {
-    base: String,
-    requests: Arc<Mutex<Vec<Request>>>,
-}
-
-impl Server {
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-fn serve<F>(handler: F) -> Server
-where
-    F: Fn(&Request) -> Reply + Send + Sync + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let handler = Arc::new(handler);
-    let log = Arc::clone(&requests);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let handler = Arc::clone(&handler);
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || answer(stream, handler.as_ref(), &log));
-        }
-    });
-    Server { base, requests }
-}
-
-fn answer(stream: TcpStream, handler: &dyn Fn(&Request) -> Reply, log: &Mutex<Vec<Request>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_owned();
-    let target = parts.next().unwrap_or_default().to_owned();
-    let mut length = 0;
-    let mut content_type = None;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':').unwrap();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-length" => length = value.trim().parse().unwrap(),
-            "content-type" => content_type = Some(value.trim().to_owned()),
-            _ => {}
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let (path, query) = match target.split_once('?') {
-        Some((path, query)) => (path.to_owned(), parse_query(query)),
-        None => (target.clone(), HashMap::new()),
-    };
-    let request = Request {
-        method,
-        path,
-        query,
-        content_type,
-        body,
-    };
-    log.lock().unwrap().push(request.clone());
-
-    let mut stream = stream;
-    match handler(&request) {
-        Reply::Body(status, body) => {
-            let head = format!(
-                "HTTP/1.1 {status} Test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-        Reply::Raw(bytes) => {
-            let _ = stream.write_all(&bytes);
-        }
-        Reply::Hang => std::thread::sleep(Duration::from_secs(5)),
-    }
-    let _ = stream.flush();
-}
-
-/// Decodes `application/x-www-form-urlencoded` pairs, as `url` encodes
-/// them: `+` for a space and `%XX` for other reserved bytes.
-fn parse_query(query: &str) -> HashMap<String, String> {
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(name, value)| (decode_component(name), decode_component(value)))
-        .collect()
-}
-
-fn decode_component(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(hex, 16).unwrap());
-                i += 2;
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
-
-// ---------------------------------------------------------------------------
 // Fixtures.
-
-fn testdata(rel: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(rel);
-    assert!(path.exists(), "missing fixture {}", path.display());
-    path
-}
-
-fn api_file(name: &str) -> Vec<u8> {
-    std::fs::read(testdata(&format!("rfc6962_api/{name}"))).unwrap()
-}
-
-fn api_json(name: &str) -> Value {
-    serde_json::from_slice(&api_file(name)).unwrap()
-}
-
-fn pem_der(rel: &str) -> Vec<u8> {
-    let data = std::fs::read(testdata(rel)).unwrap();
-    ctkit::input::read_blocks(&data).unwrap().remove(0).der
-}
 
 fn b64(text: &str) -> Vec<u8> {
     BASE64.decode(text).unwrap()
@@ -215,12 +50,30 @@ fn hash32(text: &str) -> [u8; 32] {
     b64(text).try_into().unwrap()
 }
 
-/// Looks a log up in the compiled-in log list by its ID.
-fn bundled_key<'a>(list: &'a LogList, log_id: &str) -> &'a LogKey {
+/// Checks the STH's signature with the key of the log `log_id` in the
+/// compiled-in log list.
+fn verify_with_bundled_key(sth: &SignedTreeHead, log_id: &str) -> Result<(), SignatureError> {
+    let list = LogList::bundled();
     let log = list
         .find(&LogId(hash32(log_id)))
         .unwrap_or_else(|| panic!("log {log_id} is not in the bundled list"));
-    log.key.as_ref().unwrap()
+    sth.verify(log.key.as_ref().unwrap())
+}
+
+/// Checks the inclusion `proof` for the leaf hash `leaf` against the tree
+/// size and root hash of `sth`.
+fn verify_against_sth(
+    leaf: &Hash,
+    proof: &InclusionProof,
+    sth: &SignedTreeHead,
+) -> Result<(), ProofError> {
+    verify_inclusion(
+        leaf,
+        proof.leaf_index,
+        sth.head.tree_size,
+        &proof.audit_path,
+        &sth.head.root_hash,
+    )
 }
 
 fn client(server: &Server, path: &str) -> LogClient {
@@ -229,6 +82,21 @@ fn client(server: &Server, path: &str) -> LogClient {
         .no_proxy()
         .build()
         .unwrap()
+}
+
+/// Starts a server that sends `reply` to every request, and calls get-sth
+/// on it.
+async fn get_sth_with(reply: Reply) -> Result<SignedTreeHead, ClientError> {
+    let server = serve(move |_| reply.clone());
+    client(&server, "/").get_sth().await
+}
+
+/// Serves the real Argon2025h2 STH after `edit` has changed it, and calls
+/// get-sth on it.
+async fn get_edited_sth(edit: impl FnOnce(&mut Value)) -> Result<SignedTreeHead, ClientError> {
+    let mut sth = api_json("argon2025h2_get-sth_1329315675.json");
+    edit(&mut sth);
+    get_sth_with(json(200, serde_json::to_vec(&sth).unwrap())).await
 }
 
 /// Serves the Argon2025h2 responses under /logs/argon2025h2/. Proofs are
@@ -280,14 +148,27 @@ fn google_proof() -> Value {
     api_json("argon2025h2_get-proof-by-hash_google-com-precert.json")
 }
 
+/// Serves Argon2025h2 with `proof` as its get-proof-by-hash response, and
+/// returns a client for it.
+fn argon2025h2_client(proof: Value) -> LogClient {
+    client(&serve(argon2025h2(proof)), "/logs/argon2025h2")
+}
+
+/// Returns the field and problem of a `ClientError::Malformed`, and panics
+/// on any other error.
+fn malformed_field(err: &ClientError) -> (&str, &str) {
+    let ClientError::Malformed { field, problem, .. } = err else {
+        panic!("expected Malformed, got {err:?}");
+    };
+    (field, problem)
+}
+
 // ---------------------------------------------------------------------------
 // Real responses that must verify.
 
 #[tokio::test]
 async fn argon2025h2_precert_inclusion_verifies() {
-    let server = serve(argon2025h2(google_proof()));
-    let client = client(&server, "/logs/argon2025h2");
-    let list = LogList::bundled();
+    let client = argon2025h2_client(google_proof());
 
     let sth = client.get_sth().await.unwrap();
     assert_eq!(sth.head.tree_size, ARGON2025H2_SIZE);
@@ -295,7 +176,7 @@ async fn argon2025h2_precert_inclusion_verifies() {
         format_timestamp(sth.head.timestamp),
         "2025-07-05T17:57:49.891Z"
     );
-    sth.verify(bundled_key(&list, ARGON2025H2_ID)).unwrap();
+    verify_with_bundled_key(&sth, ARGON2025H2_ID).unwrap();
 
     let entries = client
         .get_entries(GOOGLE_LEAF_INDEX, GOOGLE_LEAF_INDEX)
@@ -329,14 +210,7 @@ async fn argon2025h2_precert_inclusion_verifies() {
         .unwrap();
     assert_eq!(proof.leaf_index, GOOGLE_LEAF_INDEX);
     assert_eq!(proof.audit_path.len(), 31);
-    verify_inclusion(
-        &hash,
-        proof.leaf_index,
-        sth.head.tree_size,
-        &proof.audit_path,
-        &sth.head.root_hash,
-    )
-    .unwrap();
+    verify_against_sth(&hash, &proof, &sth).unwrap();
 }
 
 #[tokio::test]
@@ -408,11 +282,10 @@ async fn argon2020_entry_proof_and_consistency_verify() {
         }
     });
     let client = client(&server, "/");
-    let list = LogList::bundled();
 
     let sth = client.get_sth().await.unwrap();
     assert_eq!(sth.head.tree_size, ARGON2020_SIZE);
-    sth.verify(bundled_key(&list, ARGON2020_ID)).unwrap();
+    verify_with_bundled_key(&sth, ARGON2020_ID).unwrap();
 
     let entries = client.get_entries(10000, 10000).await.unwrap();
     let hash = leaf_hash(&entries[0].leaf_input);
@@ -426,14 +299,7 @@ async fn argon2020_entry_proof_and_consistency_verify() {
         .await
         .unwrap();
     assert_eq!(proof.leaf_index, 10000);
-    verify_inclusion(
-        &hash,
-        proof.leaf_index,
-        sth.head.tree_size,
-        &proof.audit_path,
-        &sth.head.root_hash,
-    )
-    .unwrap();
+    verify_against_sth(&hash, &proof, &sth).unwrap();
 
     let nodes = client
         .get_sth_consistency(ARGON2020_OLD_SIZE, ARGON2020_SIZE)
@@ -472,13 +338,11 @@ async fn argon2025h1_consistency_verifies() {
     let server = argon2025h1(api_file(
         "argon2025h1_get-sth-consistency_1425614114_1425633154.json",
     ));
-    let list = LogList::bundled();
-    let key = bundled_key(&list, ARGON2025H1_ID);
     let old = client(&server, "/old").get_sth().await.unwrap();
     let new_client = client(&server, "/new");
     let new = new_client.get_sth().await.unwrap();
-    old.verify(key).unwrap();
-    new.verify(key).unwrap();
+    verify_with_bundled_key(&old, ARGON2025H1_ID).unwrap();
+    verify_with_bundled_key(&new, ARGON2025H1_ID).unwrap();
 
     let nodes = new_client
         .get_sth_consistency(old.head.tree_size, new.head.tree_size)
@@ -511,8 +375,7 @@ async fn argon2025h1_consistency_verifies() {
 
 #[tokio::test]
 async fn argon2025h2_roots_decode() {
-    let server = serve(argon2025h2(google_proof()));
-    let roots = client(&server, "/logs/argon2025h2")
+    let roots = argon2025h2_client(google_proof())
         .get_roots()
         .await
         .unwrap();
@@ -534,8 +397,16 @@ fn submission_server() -> Server {
     )
 }
 
-fn ct_test_key() -> LogKey {
-    LogKey::from_spki(&pem_der("loglists/ct-test-log-ec.pub.pem")).unwrap()
+/// Checks the SCT's signature over `entry` with the CT test log key.
+fn verify_ct_test_sct(sct: &Sct, entry: &SignedEntry<'_>) {
+    let key = LogKey::from_spki(&pem_der("loglists/ct-test-log-ec.pub.pem")).unwrap();
+    key.verify(
+        sct.signature.hash,
+        sct.signature.signature_algorithm,
+        &sct.signed_data(entry).unwrap(),
+        &sct.signature.signature,
+    )
+    .unwrap();
 }
 
 #[tokio::test]
@@ -569,19 +440,12 @@ async fn add_chain_posts_json_and_returns_valid_sct() {
     );
     assert_eq!(format_timestamp(sct.timestamp), "2013-04-05T17:04:16.089Z");
     let certificate = pem_der("sct_raw/ct-test/test-cert.pem");
-    let signed = sct
-        .signed_data(&SignedEntry::X509 {
+    verify_ct_test_sct(
+        &sct,
+        &SignedEntry::X509 {
             certificate: &certificate,
-        })
-        .unwrap();
-    ct_test_key()
-        .verify(
-            sct.signature.hash,
-            sct.signature.signature_algorithm,
-            &signed,
-            &sct.signature.signature,
-        )
-        .unwrap();
+        },
+    );
 }
 
 #[tokio::test]
@@ -610,14 +474,7 @@ async fn add_pre_chain_returns_valid_sct() {
         issuer_key_hash: CertificateLayout::parse(&issuer).unwrap().key_hash(),
         tbs_certificate: &tbs,
     };
-    ct_test_key()
-        .verify(
-            sct.signature.hash,
-            sct.signature.signature_algorithm,
-            &sct.signed_data(&entry).unwrap(),
-            &sct.signature.signature,
-        )
-        .unwrap();
+    verify_ct_test_sct(&sct, &entry);
 }
 
 // ---------------------------------------------------------------------------
@@ -630,8 +487,7 @@ async fn tampered_audit_path_fails() {
     let mut bytes = b64(&node);
     bytes[31] ^= 0x01;
     proof["audit_path"][7] = Value::String(BASE64.encode(&bytes));
-    let server = serve(argon2025h2(proof));
-    let client = client(&server, "/logs/argon2025h2");
+    let client = argon2025h2_client(proof);
 
     let sth = client.get_sth().await.unwrap();
     let hash = hash32(GOOGLE_LEAF_HASH);
@@ -640,59 +496,43 @@ async fn tampered_audit_path_fails() {
         .await
         .unwrap();
     assert_eq!(
-        verify_inclusion(
-            &hash,
-            proof.leaf_index,
-            sth.head.tree_size,
-            &proof.audit_path,
-            &sth.head.root_hash,
-        ),
+        verify_against_sth(&hash, &proof, &sth),
         Err(ProofError::RootMismatch)
     );
 }
 
 #[tokio::test]
 async fn wrong_sth_signature_fails() {
-    let mut sth = api_json("argon2025h2_get-sth_1329315675.json");
-    let mut signature = b64(sth["tree_head_signature"].as_str().unwrap());
-    let last = signature.len() - 1;
-    signature[last] ^= 0x01;
-    sth["tree_head_signature"] = Value::String(BASE64.encode(&signature));
-    let body = serde_json::to_vec(&sth).unwrap();
-    let server = serve(move |_| json(200, body.clone()));
-
-    let list = LogList::bundled();
-    let fetched = client(&server, "/").get_sth().await.unwrap();
+    let fetched = get_edited_sth(|sth| {
+        let mut signature = b64(sth["tree_head_signature"].as_str().unwrap());
+        let last = signature.len() - 1;
+        signature[last] ^= 0x01;
+        sth["tree_head_signature"] = Value::String(BASE64.encode(&signature));
+    })
+    .await
+    .unwrap();
     assert_eq!(
-        fetched.verify(bundled_key(&list, ARGON2025H2_ID)),
+        verify_with_bundled_key(&fetched, ARGON2025H2_ID),
         Err(SignatureError::Invalid)
     );
 }
 
 #[tokio::test]
 async fn sth_fails_with_another_logs_key() {
-    let server = serve(argon2025h2(google_proof()));
-    let sth = client(&server, "/logs/argon2025h2")
-        .get_sth()
-        .await
-        .unwrap();
-    let list = LogList::bundled();
+    let sth = argon2025h2_client(google_proof()).get_sth().await.unwrap();
     assert_eq!(
-        sth.verify(bundled_key(&list, ARGON2025H1_ID)),
+        verify_with_bundled_key(&sth, ARGON2025H1_ID),
         Err(SignatureError::Invalid)
     );
 }
 
 #[tokio::test]
 async fn sth_with_changed_size_fails_signature() {
-    let mut sth = api_json("argon2025h2_get-sth_1329315675.json");
-    sth["tree_size"] = Value::from(ARGON2025H2_SIZE + 1);
-    let body = serde_json::to_vec(&sth).unwrap();
-    let server = serve(move |_| json(200, body.clone()));
-    let list = LogList::bundled();
-    let fetched = client(&server, "/").get_sth().await.unwrap();
+    let fetched = get_edited_sth(|sth| sth["tree_size"] = Value::from(ARGON2025H2_SIZE + 1))
+        .await
+        .unwrap();
     assert_eq!(
-        fetched.verify(bundled_key(&list, ARGON2025H2_ID)),
+        verify_with_bundled_key(&fetched, ARGON2025H2_ID),
         Err(SignatureError::Invalid)
     );
 }
@@ -702,10 +542,9 @@ async fn sth_with_changed_size_fails_signature() {
 
 #[tokio::test]
 async fn http_error_carries_server_message() {
-    let server = serve(argon2025h2(google_proof()));
     let mut unknown = hash32(GOOGLE_LEAF_HASH);
     unknown[0] ^= 0xff;
-    let err = client(&server, "/logs/argon2025h2")
+    let err = argon2025h2_client(google_proof())
         .get_proof_by_hash(&unknown, ARGON2025H2_SIZE)
         .await
         .unwrap_err();
@@ -740,8 +579,9 @@ async fn http_400_json_error_is_reported() {
 
 #[tokio::test]
 async fn http_error_with_plain_text_body() {
-    let server = serve(|_| Reply::Body(503, b"backend unavailable\n".to_vec()));
-    let err = client(&server, "/").get_sth().await.unwrap_err();
+    let err = get_sth_with(Reply::Body(503, b"backend unavailable\n".to_vec()))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "get-sth: the log returned HTTP 503 Service Unavailable: backend unavailable"
@@ -750,8 +590,12 @@ async fn http_error_with_plain_text_body() {
 
 #[tokio::test]
 async fn non_json_body_is_typed_error() {
-    let server = serve(|_| Reply::Body(200, b"<html><body>Welcome</body></html>".to_vec()));
-    let err = client(&server, "/").get_sth().await.unwrap_err();
+    let err = get_sth_with(Reply::Body(
+        200,
+        b"<html><body>Welcome</body></html>".to_vec(),
+    ))
+    .await
+    .unwrap_err();
     assert!(
         matches!(
             err,
@@ -767,16 +611,13 @@ async fn non_json_body_is_typed_error() {
 #[tokio::test]
 async fn body_shorter_than_content_length_fails() {
     let full = api_file("argon2025h2_get-sth_1329315675.json");
-    let server = serve(move |_| {
-        let mut bytes = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            full.len()
-        )
-        .into_bytes();
-        bytes.extend_from_slice(&full[..full.len() / 2]);
-        Reply::Raw(bytes)
-    });
-    let err = client(&server, "/").get_sth().await.unwrap_err();
+    let mut bytes = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        full.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(&full[..full.len() / 2]);
+    let err = get_sth_with(Reply::Raw(bytes)).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -792,14 +633,10 @@ async fn body_shorter_than_content_length_fails() {
 #[tokio::test]
 async fn truncated_json_without_length_fails() {
     let full = api_file("argon2025h2_get-sth_1329315675.json");
-    let server = serve(move |_| {
-        let mut bytes =
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
-                .to_vec();
-        bytes.extend_from_slice(&full[..full.len() - 10]);
-        Reply::Raw(bytes)
-    });
-    let err = client(&server, "/").get_sth().await.unwrap_err();
+    let mut bytes =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".to_vec();
+    bytes.extend_from_slice(&full[..full.len() - 10]);
+    let err = get_sth_with(Reply::Raw(bytes)).await.unwrap_err();
     let ClientError::NotJson { reason, .. } = &err else {
         panic!("expected NotJson, got {err:?}");
     };
@@ -808,15 +645,13 @@ async fn truncated_json_without_length_fails() {
 
 #[tokio::test]
 async fn short_root_hash_names_field() {
-    let mut sth = api_json("argon2025h2_get-sth_1329315675.json");
-    let root = b64(sth["sha256_root_hash"].as_str().unwrap());
-    sth["sha256_root_hash"] = Value::String(BASE64.encode(&root[..31]));
-    let body = serde_json::to_vec(&sth).unwrap();
-    let server = serve(move |_| json(200, body.clone()));
-    let err = client(&server, "/").get_sth().await.unwrap_err();
-    let ClientError::Malformed { field, problem, .. } = &err else {
-        panic!("expected Malformed, got {err:?}");
-    };
+    let err = get_edited_sth(|sth| {
+        let root = b64(sth["sha256_root_hash"].as_str().unwrap());
+        sth["sha256_root_hash"] = Value::String(BASE64.encode(&root[..31]));
+    })
+    .await
+    .unwrap_err();
+    let (field, problem) = malformed_field(&err);
     assert_eq!(field, "sha256_root_hash");
     assert!(problem.contains("31 bytes"), "{problem}");
 }
@@ -825,25 +660,20 @@ async fn short_root_hash_names_field() {
 async fn long_audit_path_node_names_position() {
     let mut proof = google_proof();
     proof["audit_path"][3] = Value::String(BASE64.encode([7u8; 33]));
-    let server = serve(argon2025h2(proof));
-    let err = client(&server, "/logs/argon2025h2")
+    let err = argon2025h2_client(proof)
         .get_proof_by_hash(&hash32(GOOGLE_LEAF_HASH), ARGON2025H2_SIZE)
         .await
         .unwrap_err();
-    let ClientError::Malformed { field, problem, .. } = &err else {
-        panic!("expected Malformed, got {err:?}");
-    };
+    let (field, problem) = malformed_field(&err);
     assert_eq!(field, "audit_path[3]");
     assert!(problem.contains("33 bytes"), "{problem}");
 }
 
 #[tokio::test]
 async fn wrong_field_type_names_field() {
-    let mut sth = api_json("argon2025h2_get-sth_1329315675.json");
-    sth["tree_size"] = Value::String("1329315675".into());
-    let body = serde_json::to_vec(&sth).unwrap();
-    let server = serve(move |_| json(200, body.clone()));
-    let err = client(&server, "/").get_sth().await.unwrap_err();
+    let err = get_edited_sth(|sth| sth["tree_size"] = Value::String("1329315675".into()))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "get-sth: invalid response: tree_size: expected a non-negative integer below 2^64, found a string"

@@ -1,11 +1,11 @@
 //! The JSON bodies of the RFC 6962 section 4 API, shared by the server and
 //! the client. Binary fields are base64 strings, as the RFC specifies.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use crate::merkle::Hash;
 use crate::sct::{DigitallySigned, LogId, Sct, Version};
 use crate::sth::{SignedTreeHead, TreeHead};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
 /// Paths under the log's base URL.
