@@ -511,17 +511,41 @@ fn run_get_entries(args: &GetEntriesArgs) -> Result<ExitCode, Failure> {
         )));
     }
     let client = build_client(&args.url)?;
+    let runtime = runtime()?;
+    // A log answers a range that starts past its tree with an error, and
+    // one that ends past it with fewer entries, so the range is fitted to
+    // the current tree first. Without a tree head the range is fetched as
+    // given.
+    let mut end = args.end;
+    match runtime.block_on(client.get_sth()) {
+        Ok(sth) => {
+            let size = sth.head.tree_size;
+            if args.start >= size {
+                return Err(Failure::input(format!(
+                    "START {} is not below the tree size {size}",
+                    args.start
+                )));
+            }
+            end = end.min(size - 1);
+            if end < args.end {
+                report(&format!(
+                    "the tree has {size} entries; fetching up to entry {end}"
+                ));
+            }
+        }
+        Err(e) => report(&format!("{e}; fetching the range as given")),
+    }
     let mut doc = GetEntriesReport {
         url: client.base_url().to_string(),
         start: args.start,
-        end: args.end,
+        end,
         entries: Vec::new(),
         error: None,
     };
     let mut fetch_failure = None;
     let mut malformed = 0usize;
-    runtime()?.block_on(async {
-        let mut pages = client.entry_pages(args.start, args.end);
+    runtime.block_on(async {
+        let mut pages = client.entry_pages(args.start, end);
         let mut index = args.start;
         loop {
             let Some(page) = pages.next_page().await else {

@@ -394,6 +394,16 @@ fn readme_log_commands_work() {
         entries.contains("e37689003073a0c649cc656de946c03174d25c566fe3c3805b846f5236943798"),
         "{entries}"
     );
+    // A range past the end of the tree is fitted to it; one that starts
+    // past the end is an input error.
+    let clamped = run(&["log", "get-entries", &server.url, "0", "5"]);
+    assert!(clamped.contains("entry 1\n"), "{clamped}");
+    assert!(!clamped.contains("entry 2\n"), "{clamped}");
+    let past = support::ctkit()
+        .args(["log", "get-entries", &server.url, "2", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(past.status.code(), Some(2));
     let proof = run(&[
         "log",
         "prove",
