@@ -14,15 +14,15 @@ pub fn render(r: &FileReport) -> String {
         let _ = writeln!(out, "  error: {e}");
         return out;
     }
-    if let Some(c) = &r.certificate {
-        if !c.subject.is_empty() {
-            let _ = writeln!(out, "  certificate: {}", c.subject);
-            let _ = writeln!(
-                out,
-                "    issuer {}; serial {}; valid {} to {}",
-                c.issuer, c.serial, c.not_before, c.not_after
-            );
-        }
+    if let Some(c) = &r.certificate
+        && !c.subject.is_empty()
+    {
+        let _ = writeln!(out, "  certificate: {}", c.subject);
+        let _ = writeln!(
+            out,
+            "    issuer {}; serial {}; valid {} to {}",
+            c.issuer, c.serial, c.not_before, c.not_after
+        );
     }
     if let Some(i) = &r.issuer {
         let _ = writeln!(

@@ -173,7 +173,7 @@ fn string_field<'a>(node: &'a Value, field: &str, context: &str) -> &'a str {
 fn leaf_hex(node: &Value, context: &str) -> String {
     let hex = string_field(node, "bytes", context);
     assert!(
-        hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+        hex.len().is_multiple_of(2) && hex.chars().all(|c| c.is_ascii_hexdigit()),
         "{context}: bytes of node {:?} are not hex: {hex:?}",
         node_name(node)
     );

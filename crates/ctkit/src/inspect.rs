@@ -175,16 +175,18 @@ fn render_node(out: &mut String, node: &Node, depth: usize) {
         node.length,
         if node.length == 1 { "" } else { "s" }
     );
-    if let Some(bytes) = &node.bytes {
-        if node.children.is_empty() && !bytes.is_empty() && depth > 0 {
-            let shown: String = bytes.chars().take(TEXT_BYTES_MAX * 2).collect();
-            let more = if bytes.len() > TEXT_BYTES_MAX * 2 {
-                " ..."
-            } else {
-                ""
-            };
-            let _ = writeln!(out, "{indent}       = {}{more}", spaced_hex(&shown));
-        }
+    if let Some(bytes) = &node.bytes
+        && node.children.is_empty()
+        && !bytes.is_empty()
+        && depth > 0
+    {
+        let shown: String = bytes.chars().take(TEXT_BYTES_MAX * 2).collect();
+        let more = if bytes.len() > TEXT_BYTES_MAX * 2 {
+            " ..."
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{indent}       = {}{more}", spaced_hex(&shown));
     }
     for child in &node.children {
         render_node(out, child, depth + 1);

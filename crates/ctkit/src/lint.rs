@@ -400,18 +400,18 @@ const MAX_DEPTH: usize = 64;
 
 fn walk_der(der: &[u8], findings: &mut Vec<Finding>) {
     let end = walk(der, 0, "", Position::Top, 0, findings);
-    if let Some(end) = end {
-        if end < der.len() {
-            findings.push(Finding::new(
-                DER_TRAILING_BYTES,
-                end,
-                "certificate",
-                match der.len() - end {
-                    1 => "1 byte follows the Certificate".to_owned(),
-                    n => format!("{n} bytes follow the Certificate"),
-                },
-            ));
-        }
+    if let Some(end) = end
+        && end < der.len()
+    {
+        findings.push(Finding::new(
+            DER_TRAILING_BYTES,
+            end,
+            "certificate",
+            match der.len() - end {
+                1 => "1 byte follows the Certificate".to_owned(),
+                n => format!("{n} bytes follow the Certificate"),
+            },
+        ));
     }
 }
 
@@ -907,18 +907,18 @@ fn check_scts(
                 format!("hash {}, signature {}", sig.hash, sig.signature_algorithm),
             ));
         }
-        if sig.signature_algorithm == SignatureAlgorithm::ECDSA {
-            if let Err(err) = decode_ecdsa_signature(&sig.signature, 0, i, &mut Discard) {
-                findings.push(Finding::new(
-                    SCT_ECDSA_ENCODING,
-                    at,
-                    &sct_path,
-                    format!(
-                        "{}: {}, at byte {} of the signature",
-                        err.field, err.kind, err.offset
-                    ),
-                ));
-            }
+        if sig.signature_algorithm == SignatureAlgorithm::ECDSA
+            && let Err(err) = decode_ecdsa_signature(&sig.signature, 0, i, &mut Discard)
+        {
+            findings.push(Finding::new(
+                SCT_ECDSA_ENCODING,
+                at,
+                &sct_path,
+                format!(
+                    "{}: {}, at byte {} of the signature",
+                    err.field, err.kind, err.offset
+                ),
+            ));
         }
         if seen.contains(&sct.log_id) {
             findings.push(Finding::new(
@@ -929,15 +929,15 @@ fn check_scts(
             ));
         }
         seen.push(sct.log_id);
-        if let Some(logs) = context.logs {
-            if logs.find(&sct.log_id).is_none() {
-                findings.push(Finding::new(
-                    SCT_UNKNOWN_LOG,
-                    at,
-                    &sct_path,
-                    format!("log {} is not in the log list", sct.log_id),
-                ));
-            }
+        if let Some(logs) = context.logs
+            && logs.find(&sct.log_id).is_none()
+        {
+            findings.push(Finding::new(
+                SCT_UNKNOWN_LOG,
+                at,
+                &sct_path,
+                format!("log {} is not in the log list", sct.log_id),
+            ));
         }
         earliest = Some(earliest.map_or(sct.timestamp, |e: u64| e.min(sct.timestamp)));
     }

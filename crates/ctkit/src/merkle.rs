@@ -340,7 +340,7 @@ impl Tree {
     /// the largest power of two not above `n`, as in every range the RFC
     /// 6962 recursion visits.
     fn range(&self, start: u64, n: u64) -> Option<Hash> {
-        if n.is_power_of_two() && start % n == 0 {
+        if n.is_power_of_two() && start.is_multiple_of(n) {
             let level = usize::try_from(n.trailing_zeros()).ok()?;
             let index = usize::try_from(start >> n.trailing_zeros()).ok()?;
             return self.levels.get(level)?.get(index).copied();
