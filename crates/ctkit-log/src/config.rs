@@ -37,6 +37,14 @@ pub struct LogConfig {
     pub max_chain_length: usize,
     /// Maximum number of entries in one get-entries response.
     pub max_get_entries: u64,
+    /// How long one request may take, body upload included, before it
+    /// gets 408.
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_seconds: u64,
+    /// How long a stopping server waits for requests in flight before it
+    /// closes their connections.
+    #[serde(default = "default_shutdown_grace")]
+    pub shutdown_grace_seconds: u64,
     /// The temporal shard: when set, a certificate's notAfter must be at or
     /// after this time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +53,14 @@ pub struct LogConfig {
     /// before this time (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after_limit: Option<String>,
+}
+
+fn default_request_timeout() -> u64 {
+    30
+}
+
+fn default_shutdown_grace() -> u64 {
+    10
 }
 
 impl LogConfig {
@@ -61,6 +77,8 @@ impl LogConfig {
             max_request_bytes: 512 * 1024,
             max_chain_length: 10,
             max_get_entries: 1_000,
+            request_timeout_seconds: default_request_timeout(),
+            shutdown_grace_seconds: default_shutdown_grace(),
             not_after_start: None,
             not_after_limit: None,
         }
@@ -78,24 +96,39 @@ impl LogConfig {
 
     /// Rejects settings the server cannot keep its promises with.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let invalid = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.mmd_seconds == 0 {
+            return invalid("mmd_seconds (init --mmd) must be at least 1".into());
+        }
         if self.sequence_interval_ms == 0 {
-            return invalid("sequence_interval_ms must be at least 1");
+            return invalid(
+                "sequence_interval_ms (init --sequence-interval) must be at least 1".into(),
+            );
         }
         if self.sequence_interval_ms.saturating_mul(2) > self.mmd_seconds.saturating_mul(1000) {
-            return invalid("sequence_interval_ms must be at most half the MMD");
+            return invalid(format!(
+                "sequence_interval_ms (init --sequence-interval) is {} ms, more than half the MMD \
+                 of {} s; lower it or raise mmd_seconds (init --mmd)",
+                self.sequence_interval_ms, self.mmd_seconds
+            ));
+        }
+        if self.request_timeout_seconds == 0 {
+            return invalid("request_timeout_seconds must be at least 1".into());
         }
         if self.max_get_entries == 0 || self.max_chain_length == 0 {
-            return invalid("max_get_entries and max_chain_length must be at least 1");
+            return invalid("max_get_entries and max_chain_length must be at least 1".into());
         }
         if self.max_request_bytes < 1024 {
-            return invalid("max_request_bytes must be at least 1024");
+            return invalid(format!(
+                "max_request_bytes is {}, less than the minimum of 1024",
+                self.max_request_bytes
+            ));
         }
         let (start, limit) = self.shard()?;
         if let (Some(start), Some(limit)) = (start, limit)
             && start >= limit
         {
-            return invalid("not_after_start must be before not_after_limit");
+            return invalid("not_after_start must be before not_after_limit".into());
         }
         Ok(())
     }
@@ -106,7 +139,11 @@ impl LogConfig {
             None => Ok(None),
             Some(text) => ctkit::loglist::parse_rfc3339_ms(text)
                 .map(Some)
-                .ok_or_else(|| ConfigError::Invalid(format!("{field}: not an RFC 3339 time"))),
+                .ok_or_else(|| {
+                    ConfigError::Invalid(format!(
+                        "{field}: {text:?} is not an RFC 3339 time such as 2026-01-01T00:00:00Z"
+                    ))
+                }),
         };
         Ok((
             parse("not_after_start", &self.not_after_start)?,
@@ -153,7 +190,13 @@ pub fn create_file(path: &Path, contents: &[u8], mode: u32) -> Result<(), Config
         .create_new(true)
         .mode(mode)
         .open(path)
-        .map_err(|e| ConfigError::io(path, e))?;
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                ConfigError::Invalid(format!("{} exists; not overwriting it", path.display()))
+            } else {
+                ConfigError::io(path, e)
+            }
+        })?;
     file.write_all(contents)
         .and_then(|()| file.sync_all())
         .map_err(|e| ConfigError::io(path, e))

@@ -28,7 +28,7 @@ use ctkit::merkle::{Hash, Tree};
 use ctkit::sct::{DigitallySigned, Sct};
 use ctkit::sth::{SignedTreeHead, TreeHead};
 use tokio::sync::{mpsc, oneshot, watch};
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use crate::api::{self, AddChainRequest, AddChainResponse, ErrorResponse, GetSthResponse};
 use crate::config::{ConfigError, LogConfig};
@@ -51,6 +51,9 @@ pub enum ServeError {
 /// The maximum number of submissions in one transaction.
 const MAX_GROUP: usize = 1024;
 
+/// The file a serving process holds an exclusive lock on.
+pub const LOCK_FILE: &str = "serve.lock";
+
 struct WriteRequest {
     entry: NewEntry,
     reply: oneshot::Sender<Result<Appended, String>>,
@@ -67,6 +70,8 @@ pub struct LogState {
     tree: RwLock<Tree>,
     published: RwLock<Arc<SignedTreeHead>>,
     writer: mpsc::Sender<WriteRequest>,
+    /// Held for the life of the state; the lock ends when it is dropped.
+    _lock: std::fs::File,
 }
 
 impl std::fmt::Debug for LogState {
@@ -86,7 +91,32 @@ pub fn now_ms() -> u64 {
 
 /// Loads the log in `dir`: configuration, key, roots, store and tree.
 pub fn open_log(dir: &Path) -> Result<Arc<LogState>, ServeError> {
+    if !dir.join(crate::config::CONFIG_FILE).exists() {
+        return Err(ServeError::Other(format!(
+            "{} is not a log directory (it has no {}); create one with `ctkit log init`",
+            dir.display(),
+            crate::config::CONFIG_FILE
+        )));
+    }
     let config = LogConfig::load(dir)?;
+    // Two servers on one store would each sign tree heads of their own.
+    let lock_path = dir.join(LOCK_FILE);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| ConfigError::io(&lock_path, e))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(ServeError::Other(format!(
+                "another process is serving the log in {}",
+                dir.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(ConfigError::io(&lock_path, e).into()),
+    }
     let (not_after_start, not_after_limit) = config.shard()?;
     let key_path = LogConfig::path(dir, &config.private_key);
     let key_pem = std::fs::read(&key_path).map_err(|e| ConfigError::io(&key_path, e))?;
@@ -97,6 +127,20 @@ pub fn open_log(dir: &Path) -> Result<Arc<LogState>, ServeError> {
         .der;
     let signer = LogSigner::from_pkcs8(&key_der)
         .map_err(|e| ServeError::Other(format!("{}: {e}", key_path.display())))?;
+    // Clients verify with the public key file, so it must be this key's.
+    let public_path = LogConfig::path(dir, &config.public_key);
+    let public_pem = std::fs::read(&public_path).map_err(|e| ConfigError::io(&public_path, e))?;
+    let public_der = ctkit::input::read_blocks(&public_pem)
+        .ok()
+        .and_then(|blocks| blocks.into_iter().next())
+        .map(|block| block.der);
+    if public_der.as_deref() != Some(signer.spki()) {
+        return Err(ServeError::Other(format!(
+            "{} is not the public key of {}",
+            public_path.display(),
+            key_path.display()
+        )));
+    }
     let roots_path = LogConfig::path(dir, &config.roots);
     let roots_pem = std::fs::read(&roots_path).map_err(|e| ConfigError::io(&roots_path, e))?;
     let roots = Roots::from_file_bytes(&roots_pem)
@@ -159,6 +203,7 @@ pub fn open_log(dir: &Path) -> Result<Arc<LogState>, ServeError> {
         tree: RwLock::new(tree),
         published: RwLock::new(Arc::new(published)),
         writer,
+        _lock: lock,
     }))
 }
 
@@ -263,6 +308,7 @@ impl LogState {
 /// Builds the router for a log.
 pub fn router(state: Arc<LogState>) -> Router {
     let limit = state.config.max_request_bytes;
+    let timeout = Duration::from_secs(state.config.request_timeout_seconds);
     Router::new()
         .route("/ct/v1/add-chain", post(add_chain))
         .route("/ct/v1/add-pre-chain", post(add_pre_chain))
@@ -273,7 +319,17 @@ pub fn router(state: Arc<LogState>) -> Router {
         .route("/ct/v1/get-roots", get(get_roots))
         .route("/ct/v1/get-entry-and-proof", get(get_entry_and_proof))
         .fallback(unknown_path)
-        .layer(axum::middleware::from_fn(json_errors))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Limits {
+                body_bytes: limit,
+                timeout_seconds: state.config.request_timeout_seconds,
+            },
+            json_errors,
+        ))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -323,9 +379,29 @@ pub async fn serve(
     });
 
     ready(bound);
-    let served = axum::serve(listener, router(Arc::clone(&state)))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (stop_requested, mut stop_seen) = watch::channel(false);
+    let signalled = async move {
+        shutdown.await;
+        info!("stopping: no new connections; requests in flight may finish");
+        let _ = stop_requested.send(true);
+    };
+    let serving =
+        axum::serve(listener, router(Arc::clone(&state))).with_graceful_shutdown(signalled);
+    // A client that never finishes its request must not keep the log from
+    // stopping: after the grace period the remaining connections are
+    // dropped. Every SCT already returned is committed either way.
+    let grace = state.config.shutdown_grace_seconds;
+    let deadline = async move {
+        let _ = stop_seen.wait_for(|stop| *stop).await;
+        tokio::time::sleep(Duration::from_secs(grace)).await;
+    };
+    let served = tokio::select! {
+        served = serving => served,
+        () = deadline => {
+            warn!(grace_seconds = grace, "requests still in flight after the grace period; closing their connections");
+            Ok(())
+        }
+    };
     let _ = stop_sequencer.send(true);
     let _ = sequencer.await;
     let final_state = Arc::clone(&state);
@@ -396,8 +472,42 @@ fn ok<T: serde::Serialize>(body: &T) -> Response {
 ///
 /// Submissions that axum rejects before the handler runs (413, 405) are
 /// logged here, as the handler logs the ones it rejects.
-async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// The request limits the error middleware names in its messages.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    body_bytes: usize,
+    timeout_seconds: u64,
+}
+
+async fn json_errors(
+    State(Limits {
+        body_bytes: limit,
+        timeout_seconds,
+    }): State<Limits>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let path = request.uri().path().to_owned();
+    let submission = request.method() == axum::http::Method::POST
+        && (path.ends_with("/add-chain") || path.ends_with("/add-pre-chain"));
+    let endpoint = path.rsplit('/').next().unwrap_or_default().to_owned();
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    // A body declared too large is refused before it is read.
+    if declared.is_some_and(|n| n > limit as u64) {
+        let message = format!("the request body is larger than the {limit}-byte limit");
+        if submission {
+            info!(endpoint = %endpoint, status = 413, reason = %message, "submission rejected");
+        }
+        return ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message,
+        }
+        .into_response();
+    }
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -415,13 +525,17 @@ async fn json_errors(request: axum::extract::Request, next: axum::middleware::Ne
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
         .unwrap_or_default();
-    let message = if text.is_empty() {
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!("the request body is larger than the {limit}-byte limit")
+    } else if status == StatusCode::REQUEST_TIMEOUT {
+        format!("the request took longer than {timeout_seconds} s")
+    } else if text.is_empty() {
         status.canonical_reason().unwrap_or("error").to_owned()
     } else {
         text
     };
-    if path.ends_with("/add-chain") || path.ends_with("/add-pre-chain") {
-        info!(path = %path, status = status.as_u16(), reason = %message, "submission rejected");
+    if submission {
+        info!(endpoint = %endpoint, status = status.as_u16(), reason = %message, "submission rejected");
     }
     let mut fixed = json_response(status, &ErrorResponse { error: message });
     for (name, value) in &parts.headers {
@@ -466,7 +580,7 @@ async fn submit(
         Ok(sct) => ok(&AddChainResponse::from_sct(&sct)),
         Err(e) => {
             if e.status.is_client_error() {
-                info!(endpoint = name, status = e.status.as_u16(), reason = %e.message, "submission rejected");
+                info!(endpoint = %name, status = e.status.as_u16(), reason = %e.message, "submission rejected");
             }
             e.into_response()
         }
@@ -479,14 +593,16 @@ async fn submit_inner(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Result<Sct, ApiError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
+    // A submitter that names no type is taken at its word that the body
+    // is JSON; one that names another type, such as curl's default form
+    // type, is told what to send.
+    let json = headers.get(header::CONTENT_TYPE).is_none_or(|v| {
+        v.to_str().ok().is_some_and(|v| {
             v.split(';')
                 .next()
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-        });
+        })
+    });
     if !json {
         return Err(ApiError {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -26,7 +26,7 @@ pub enum Rejection {
     EmptyChain,
     #[error("the chain has {0} certificates, more than the {1} accepted")]
     ChainTooLong(usize, usize),
-    #[error("certificate {index} of the chain does not parse: {message}")]
+    #[error("chain[{index}] does not parse: {message}")]
     Unparsable { index: usize, message: String },
     #[error(
         "add-chain takes final certificates; this one has the precertificate poison, so submit it to add-pre-chain"
@@ -42,20 +42,28 @@ pub enum Rejection {
         "the precertificate poison extension must hold exactly ASN.1 NULL, 05 00 (RFC 6962 3.1)"
     )]
     PoisonNotNull,
-    #[error("certificate {index} of the chain is not signed by certificate {next}: {reason}")]
+    #[error("chain[{index}] is not signed by chain[{next}]: {reason}")]
     BrokenLink {
         index: usize,
         next: usize,
         reason: SignatureCheckError,
     },
-    #[error("the chain does not end at an accepted root: no accepted root signed certificate {0}")]
+    #[error(
+        "the chain does not end at an accepted root: no accepted root signed chain[{0}], the last certificate"
+    )]
     UnknownRoot(usize),
     #[error(
         "a Precertificate Signing Certificate must be followed by the CA that issues the final certificate"
     )]
     MissingFinalIssuer,
-    #[error("the certificate's notAfter is outside this log's window of {start} to {limit}")]
-    OutsideShard { start: String, limit: String },
+    #[error(
+        "the certificate's notAfter, {not_after}, is outside this log's window from {start} to before {limit}"
+    )]
+    OutsideShard {
+        not_after: String,
+        start: String,
+        limit: String,
+    },
     #[error("the certificate's notAfter is not a valid time")]
     BadNotAfter,
 }
@@ -278,6 +286,7 @@ fn check_shard(leaf: &CertificateLayout<'_>, policy: &Policy) -> Result<(), Reje
     }
     let show = |t: Option<u64>| t.map_or("(open)".to_owned(), crate::sct::format_timestamp);
     Err(Rejection::OutsideShard {
+        not_after: crate::sct::format_timestamp(not_after),
         start: show(policy.not_after_start),
         limit: show(policy.not_after_limit),
     })
