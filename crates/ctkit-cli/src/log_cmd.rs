@@ -13,7 +13,8 @@ use crate::{is_certificate, load_blocks, log_client_cmd, read_input, report};
 pub enum LogCommand {
     /// Create a log directory: configuration, signing key, roots, database.
     Init(InitArgs),
-    /// Serve the RFC 6962 API of the log in a directory until SIGTERM.
+    /// Serve the RFC 6962 API of the log in a directory until SIGTERM or
+    /// SIGINT.
     Serve(ServeArgs),
     /// Submit a certificate chain (add-chain) or a precertificate chain
     /// (add-pre-chain) and print the SCT as the log returned it.
@@ -36,11 +37,15 @@ pub struct InitArgs {
     /// Address to serve on.
     #[arg(long, default_value = "127.0.0.1:6962")]
     pub listen: SocketAddr,
+    /// The URL clients reach the log at, written into log-list.json
+    /// (default: http:// and the listen address).
+    #[arg(long)]
+    pub url: Option<String>,
     /// Maximum merge delay in seconds.
     #[arg(long, default_value_t = 86_400)]
     pub mmd: u64,
     /// Milliseconds between sequencer runs, each of which signs a tree head
-    /// when entries arrived.
+    /// when entries arrived; at most half the MMD.
     #[arg(long, default_value_t = 1_000)]
     pub sequence_interval: u64,
     /// Accept only certificates whose notAfter is at or after this time
@@ -103,10 +108,10 @@ fn init(args: &InitArgs) -> ExitCode {
     config.sequence_interval_ms = args.sequence_interval;
     config.not_after_start.clone_from(&args.not_after_start);
     config.not_after_limit.clone_from(&args.not_after_limit);
-    match ctkit_log::init::init(&args.dir, &roots, config) {
+    match ctkit_log::init::init(&args.dir, &roots, config, args.url.as_deref()) {
         Ok(made) => {
             outln!("log ID   {}", made.log_id);
-            outln!("URL      http://{}/", made.config.listen);
+            outln!("URL      {}", made.url);
             outln!(
                 "files    {0}/config.json, {0}/{1}, {0}/{2}",
                 args.dir.display(),

@@ -42,7 +42,7 @@ use ctkit::input::{Block, read_blocks};
 #[command(
     name = "ctkit",
     version,
-    about = "Certificate Transparency toolkit: decode and verify SCTs"
+    about = "Certificate Transparency toolkit: decode, verify and lint SCTs; run and query RFC 6962 logs"
 )]
 struct Cli {
     #[command(subcommand)]

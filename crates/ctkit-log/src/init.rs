@@ -1,6 +1,5 @@
 //! `ctkit log init`: a new log directory.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use serde_json::json;
@@ -18,13 +17,23 @@ pub const LOG_LIST_FILE: &str = "log-list.json";
 #[derive(Debug, Clone)]
 pub struct Initialized {
     pub log_id: String,
+    /// The URL written into the log list.
+    pub url: String,
     pub config: LogConfig,
 }
 
 /// Creates a log in `dir`: configuration, a new P-256 key (mode 0600), its
 /// public key, a copy of the roots, an empty database and a v3 log list
 /// naming the log. Rejects a directory that already contains a log.
-pub fn init(dir: &Path, roots_file: &[u8], config: LogConfig) -> Result<Initialized, ConfigError> {
+///
+/// `url` is the address clients reach the log at, for the log list; it
+/// defaults to `http://` and the listen address.
+pub fn init(
+    dir: &Path,
+    roots_file: &[u8],
+    config: LogConfig,
+    url: Option<&str>,
+) -> Result<Initialized, ConfigError> {
     config.check()?;
     Roots::from_file_bytes(roots_file).map_err(|e| ConfigError::Invalid(format!("roots: {e}")))?;
     std::fs::create_dir_all(dir).map_err(|e| ConfigError::io(dir, e))?;
@@ -52,24 +61,24 @@ pub fn init(dir: &Path, roots_file: &[u8], config: LogConfig) -> Result<Initiali
         .map_err(|e| ConfigError::Invalid(e.to_string()))?;
 
     let log_id = signer.log_id().to_base64();
-    let list = log_list(
-        &config.listen,
-        &log_id,
-        signer.spki(),
-        config.mmd_seconds,
-        dir,
-    );
+    let url = url.map_or_else(|| format!("http://{}/", config.listen), str::to_owned);
+    let list = log_list(&config, &url, &log_id, signer.spki(), dir);
     create_file(&dir.join(LOG_LIST_FILE), list.as_bytes(), 0o644)?;
 
     let mut text =
         serde_json::to_string_pretty(&config).map_err(|e| ConfigError::Invalid(e.to_string()))?;
     text.push('\n');
     create_file(&config_path, text.as_bytes(), 0o644)?;
-    Ok(Initialized { log_id, config })
+    Ok(Initialized {
+        log_id,
+        url,
+        config,
+    })
 }
 
-/// A v3 log list with this one log, usable from the time of writing.
-fn log_list(listen: &SocketAddr, log_id: &str, spki: &[u8], mmd: u64, dir: &Path) -> String {
+/// Builds a v3 log list with this one log, usable from the time of
+/// writing, with the log's temporal interval when it is a shard.
+fn log_list(config: &LogConfig, url: &str, log_id: &str, spki: &[u8], dir: &Path) -> String {
     let now = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
@@ -78,21 +87,31 @@ fn log_list(listen: &SocketAddr, log_id: &str, spki: &[u8], mmd: u64, dir: &Path
                 .ok()
         })
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut log = json!({
+        "description": format!("ctkit log in {}", dir.display()),
+        "log_id": log_id,
+        "key": crate::api::encode_b64(spki),
+        "url": url,
+        "mmd": config.mmd_seconds,
+        "state": { "usable": { "timestamp": now } }
+    });
+    if (config.not_after_start.is_some() || config.not_after_limit.is_some())
+        && let Some(fields) = log.as_object_mut()
+    {
+        // A v3 list needs both ends, so an open end is written as the
+        // Unix epoch or the latest time RFC 3339 can express.
+        fields.insert(
+            "temporal_interval".into(),
+            json!({
+                "start_inclusive": config.not_after_start.as_deref().unwrap_or("1970-01-01T00:00:00Z"),
+                "end_exclusive": config.not_after_limit.as_deref().unwrap_or("9999-12-31T23:59:59Z"),
+            }),
+        );
+    }
     let value = json!({
         "version": "1.0",
         "log_list_timestamp": now,
-        "operators": [{
-            "name": "ctkit",
-            "email": [],
-            "logs": [{
-                "description": format!("ctkit log in {}", dir.display()),
-                "log_id": log_id,
-                "key": crate::api::encode_b64(spki),
-                "url": format!("http://{listen}/"),
-                "mmd": mmd,
-                "state": { "usable": { "timestamp": now } }
-            }]
-        }]
+        "operators": [{ "name": "ctkit", "email": [], "logs": [log] }]
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
