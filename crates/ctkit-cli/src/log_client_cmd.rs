@@ -174,9 +174,14 @@ struct KnownKey {
 }
 
 /// Finds the key for the STH signature: `--key`, else the log in the log
-/// lists whose url is the client's base URL. `Ok(Err(reason))` means no
-/// key is known, which is not an error.
-fn resolve_key(args: &KeyArgs, client: &LogClient) -> Result<Result<KnownKey, String>, Failure> {
+/// lists whose url is the client's base URL, else the log whose ID is one
+/// of `log_ids` (from the SCTs of the certificate being proved).
+/// `Ok(Err(reason))` means no key is known, which the caller reports.
+fn resolve_key(
+    args: &KeyArgs,
+    client: &LogClient,
+    log_ids: &[LogId],
+) -> Result<Result<KnownKey, String>, Failure> {
     if let Some(path) = &args.key {
         return read_key(path).map(Ok);
     }
@@ -188,13 +193,20 @@ fn resolve_key(args: &KeyArgs, client: &LogClient) -> Result<Result<KnownKey, St
             .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
         list.extend(more);
     }
-    let Some(log) = list.logs().iter().find(|log| {
+    let by_url = list.logs().iter().find(|log| {
         log.url
             .as_deref()
             .is_some_and(|url| client.is_base_url(url))
-    }) else {
+    });
+    let by_id = || list.logs().iter().find(|log| log_ids.contains(&log.log_id));
+    let Some(log) = by_url.or_else(by_id) else {
+        let lists = match args.log_lists.len() {
+            0 => "the compiled-in log list".to_owned(),
+            n => format!("the compiled-in log list and {n} --log-list file(s)"),
+        };
         return Ok(Err(format!(
-            "no log in the log list has the URL {}; pass --key or --log-list",
+            "no log in {lists} has the URL {}; pass --key with the log's public key, \
+             or a --log-list whose log has this URL",
             client.base_url()
         )));
     };
@@ -351,7 +363,7 @@ pub fn get_sth(args: &GetSthArgs) -> ExitCode {
 
 fn run_get_sth(args: &GetSthArgs) -> Result<ExitCode, Failure> {
     let client = build_client(&args.url)?;
-    let key = resolve_key(&args.key, &client)?;
+    let key = resolve_key(&args.key, &client, &[])?;
     let (_, sth) = runtime()?.block_on(fetch_sth(&client, &key))?;
     let doc = GetSthReport {
         url: client.base_url().to_string(),
@@ -364,15 +376,25 @@ fn run_get_sth(args: &GetSthArgs) -> Result<ExitCode, Failure> {
             print_sth_text(&doc.sth);
         }
     }
-    if doc.sth.signature.status == SignatureStatus::Invalid {
-        report(&format!(
-            "{}: the STH signature is not valid: {}",
-            doc.url,
-            doc.sth.signature.detail.as_deref().unwrap_or_default()
-        ));
-        return Ok(ExitCode::from(1));
+    let detail = doc.sth.signature.detail.as_deref().unwrap_or_default();
+    match doc.sth.signature.status {
+        SignatureStatus::Valid => Ok(ExitCode::SUCCESS),
+        SignatureStatus::Invalid => {
+            report(&format!(
+                "{}: the STH signature is not valid: {detail}",
+                doc.url
+            ));
+            Ok(ExitCode::from(1))
+        }
+        // An unchecked tree head could come from anyone.
+        SignatureStatus::NotChecked => {
+            report(&format!(
+                "{}: the STH signature was not checked: {detail}",
+                doc.url
+            ));
+            Ok(ExitCode::from(1))
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn print_sth_text(sth: &SthReport) {
@@ -732,13 +754,13 @@ fn build_candidates(args: &ProveArgs, known_log: Option<LogId>) -> Result<Vec<Ca
     let explicit_stamp = match (&args.sct, args.timestamp) {
         (Some(path), _) => {
             let stamp = read_sct_stamp(path)?;
-            if let (Some(expected), Some(actual)) = (known_log, stamp.log_id) {
-                if expected != actual {
-                    report(&format!(
-                        "warning: the SCT in {} is from log ID {actual}, but the key is of log ID {expected}",
-                        path.display()
-                    ));
-                }
+            if let (Some(expected), Some(actual)) = (known_log, stamp.log_id)
+                && expected != actual
+            {
+                report(&format!(
+                    "warning: the SCT in {} is from log ID {actual}, but the key is of log ID {expected}",
+                    path.display()
+                ));
             }
             Some(stamp)
         }
@@ -887,9 +909,15 @@ pub fn prove(args: &ProveArgs) -> ExitCode {
 
 fn run_prove(args: &ProveArgs) -> Result<ExitCode, Failure> {
     let client = build_client(&args.url)?;
-    let key = resolve_key(&args.key, &client)?;
+    let mut key = resolve_key(&args.key, &client, &[])?;
     let known_log = key.as_ref().ok().map(|k| k.log_id);
     let candidates = build_candidates(args, known_log)?;
+    if key.is_err() {
+        let log_ids: Vec<LogId> = candidates.iter().filter_map(|c| c.log_id).collect();
+        if let Ok(found) = resolve_key(&args.key, &client, &log_ids)? {
+            key = Ok(found);
+        }
+    }
     let mut doc = ProveReport {
         url: client.base_url().to_string(),
         certificate: args.cert.display().to_string(),
@@ -908,7 +936,21 @@ fn run_prove(args: &ProveArgs) -> Result<ExitCode, Failure> {
         Format::Text => print_prove_text(&doc),
     }
     match outcome {
-        Ok(()) => Ok(ExitCode::SUCCESS),
+        Ok(()) => {
+            // A proof against an unchecked tree head proves nothing about
+            // the log the URL names.
+            if let Some(sth) = doc.sth.as_ref()
+                && sth.signature.status == SignatureStatus::NotChecked
+            {
+                report(&format!(
+                    "{}: the inclusion proof verifies, but the STH signature was not checked: {}",
+                    doc.url,
+                    sth.signature.detail.as_deref().unwrap_or_default()
+                ));
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Err(failure) => {
             report(&failure.message);
             Ok(ExitCode::from(failure.code))

@@ -285,14 +285,16 @@ fn get_sth_unknown_log_is_not_checked() {
     // The bundled list has Argon2025h2 at its public URL only.
     let url = argon2025h2_server(real_sth(), real_proof());
     let out = ctkit(&["log", "get-sth", &url, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    // An unchecked tree head could come from anyone, so it is a failed check.
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    assert_contains(&stderr(&out), "the STH signature was not checked");
     let doc = json_out(&out);
     assert_eq!(doc["signature"]["status"], "not_checked");
     assert!(
         doc["signature"]["detail"]
             .as_str()
             .unwrap()
-            .contains("no log in the log list has the URL"),
+            .contains("no log in the compiled-in log list has the URL"),
         "{doc}"
     );
 }
@@ -415,7 +417,9 @@ fn prove_final_cert_tries_embedded_scts() {
     let doc = json_out(&out);
     assert_eq!(doc["inclusion"], "verified");
     assert_eq!(doc["leaf_index"], GOOGLE_LEAF_INDEX);
-    assert_eq!(doc["sth"]["signature"]["status"], "not_checked");
+    // The server's URL is in no log list, but the embedded SCT's log ID
+    // names Argon2025h2 in the compiled-in list, whose key signed the STH.
+    assert_eq!(doc["sth"]["signature"]["status"], "valid");
     let found: Vec<&Value> = doc["attempts"]
         .as_array()
         .unwrap()
@@ -577,9 +581,11 @@ fn prove_x509_entry_with_sct_file() {
         "--format",
         "json",
     ]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    // The tree head is unsigned, so the verified proof still ends in exit 1.
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let doc = json_out(&out);
     assert_eq!(doc["inclusion"], "verified");
+    assert_eq!(doc["sth"]["signature"]["status"], "not_checked");
     assert_eq!(doc["leaf_index"], 2);
     assert_eq!(doc["attempts"][0]["entry_type"], "x509_entry");
     assert_eq!(
@@ -835,8 +841,11 @@ fn prove_precert_from_precert_signing_certificate() {
         ])
     };
     let out = prove_with_issuer(&chain);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    // The mock's tree head is unsigned, so the verified proof still ends
+    // in exit 1.
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     assert_contains(&stdout(&out), "inclusion:  verified");
+    assert_contains(&stderr(&out), "the STH signature was not checked");
 
     // Without the CA after the signing certificate, the entry cannot be built.
     let out = prove_with_issuer(&testdata(&format!("{dir}/precert-signing-cert.pem")));

@@ -239,6 +239,9 @@ impl LogClientBuilder {
         let mut builder = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // A redirect would let another server answer for the log named
+            // by the URL, so it is reported as the status it is.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ctkit/", env!("CARGO_PKG_VERSION")));
         if !self.use_proxy_env {
             builder = builder.no_proxy();
