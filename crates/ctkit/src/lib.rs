@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod lint;
 pub mod loglist;
 pub mod merkle;
+pub mod policy;
 pub mod roots;
 pub mod sct;
 pub mod sth;

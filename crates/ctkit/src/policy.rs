@@ -1,0 +1,1 @@
+//! CT policies: which sets of SCTs make a certificate CT compliant.
