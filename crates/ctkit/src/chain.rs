@@ -61,14 +61,27 @@ pub fn check_signed_by(
     let (algorithm, signature) = child.signature_parts()?;
     let mut r = algorithm.reader(Layer::Certificate);
     let oid = r.expect(TAG_OID, "signatureAlgorithm")?.content;
+    verify_signature(issuer.spki_der(), oid, child.tbs_der(), signature)
+}
+
+/// Verifies `signature` over `message` with the key in a DER
+/// SubjectPublicKeyInfo, for the signature algorithm whose OID content
+/// bytes are `algorithm_oid`: the check behind certificates, CSRs and
+/// other X.509 signed data.
+pub fn verify_signature(
+    spki: &[u8],
+    algorithm_oid: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureCheckError> {
     let SpkiParts {
         algorithm: key_algorithm,
         parameters,
         key,
-    } = split_spki(issuer.spki_der())?;
-    let verifier = choose_algorithm(oid, key_algorithm, parameters)?;
+    } = split_spki(spki)?;
+    let verifier = choose_algorithm(algorithm_oid, key_algorithm, parameters)?;
     UnparsedPublicKey::new(verifier, key)
-        .verify(child.tbs_der(), signature)
+        .verify(message, signature)
         .map_err(|_| SignatureCheckError::BadSignature)
 }
 

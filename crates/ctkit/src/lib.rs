@@ -8,6 +8,7 @@
 
 pub mod annotate;
 pub mod api;
+pub mod build;
 pub mod chain;
 pub mod codec;
 pub mod der;

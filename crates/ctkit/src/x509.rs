@@ -386,17 +386,53 @@ impl<'a> CertificateLayout<'a> {
     /// certificate. When the signing certificate has no authorityKeyIdentifier,
     /// the precertificate's is removed, since no value would match.
     pub fn precert_tbs_with_preissuer(&self, preissuer: &CertificateLayout<'_>) -> Vec<u8> {
-        let preissuer_aki = preissuer.extension(OID_AUTHORITY_KEY_ID);
+        self.rewrite_tbs(Some(preissuer), None)
+    }
+
+    /// Builds the final certificate's TBSCertificate from this
+    /// precertificate (RFC 6962 3.3): the poison extension is replaced, in
+    /// its position, by a non-critical SCT list extension holding
+    /// `sct_list`, the TLS-encoded `SignedCertificateTimestampList`. With a
+    /// Precertificate Signing Certificate, the issuer and the
+    /// authorityKeyIdentifier are those of the CA that signed it, as in
+    /// [`CertificateLayout::precert_tbs_with_preissuer`]. Every other byte
+    /// is the precertificate's.
+    pub fn final_tbs(&self, preissuer: Option<&CertificateLayout<'_>>, sct_list: &[u8]) -> Vec<u8> {
+        let mut inner = Vec::with_capacity(sct_list.len() + 4);
+        der::write_tlv(TAG_OCTET_STRING, sct_list, &mut inner);
+        let mut body = Vec::with_capacity(inner.len() + 16);
+        der::write_tlv(TAG_OID, OID_SCT_LIST, &mut body);
+        der::write_tlv(TAG_OCTET_STRING, &inner, &mut body);
+        let mut extension = Vec::with_capacity(body.len() + 4);
+        der::write_tlv(TAG_SEQUENCE, &body, &mut extension);
+        self.rewrite_tbs(preissuer, Some(&extension))
+    }
+
+    /// Copies the TBSCertificate without its SCT list, with the poison
+    /// replaced by `poison_replacement` (or removed), and with the issuer
+    /// and authorityKeyIdentifier of `preissuer`'s issuer when given.
+    fn rewrite_tbs(
+        &self,
+        preissuer: Option<&CertificateLayout<'_>>,
+        poison_replacement: Option<&[u8]>,
+    ) -> Vec<u8> {
+        let preissuer_aki = preissuer.map(|p| (p, p.extension(OID_AUTHORITY_KEY_ID)));
         let kept: Vec<Vec<u8>> = self
             .extensions
             .iter()
-            .filter(|e| e.oid != OID_SCT_LIST && e.oid != OID_PRECERT_POISON)
+            .filter(|e| e.oid != OID_SCT_LIST)
             .filter_map(|e| {
                 let whole = slice(self.der, e.tlv.offset, e.tlv.end());
+                if e.oid == OID_PRECERT_POISON {
+                    return poison_replacement.map(<[u8]>::to_vec);
+                }
+                let Some((preissuer, replacement)) = preissuer_aki else {
+                    return Some(whole.to_vec());
+                };
                 if e.oid != OID_AUTHORITY_KEY_ID {
                     return Some(whole.to_vec());
                 }
-                let replacement = preissuer_aki?;
+                let replacement = replacement?;
                 let mut body = Vec::with_capacity(whole.len() + 8);
                 body.extend_from_slice(slice(self.der, e.tlv.content_offset(), e.value.offset));
                 body.extend_from_slice(slice(
@@ -416,11 +452,12 @@ impl<'a> CertificateLayout<'a> {
             self.tbs.content_offset(),
             self.issuer.offset,
         ));
-        content.extend_from_slice(slice(
-            preissuer.der,
-            preissuer.issuer.offset,
-            preissuer.issuer.end(),
-        ));
+        match preissuer {
+            Some(p) => content.extend_from_slice(slice(p.der, p.issuer.offset, p.issuer.end())),
+            None => {
+                content.extend_from_slice(slice(self.der, self.issuer.offset, self.issuer.end()))
+            }
+        }
         match self.extensions_field {
             Some(field) => {
                 content.extend_from_slice(slice(self.der, self.issuer.end(), field.offset));
