@@ -25,6 +25,7 @@ macro_rules! out {
 
 mod bench;
 mod inspect_cmd;
+mod issue_cmd;
 mod lint_cmd;
 mod log_client_cmd;
 mod log_cmd;
@@ -75,6 +76,14 @@ enum Command {
     Lint(lint_cmd::LintArgs),
     /// Measure verification throughput in-process (certificates per second).
     Bench(bench::BenchArgs),
+    /// Issue a certificate with embedded SCTs: build and sign a
+    /// precertificate, collect SCTs from the logs of a log list under a CT
+    /// policy, embed them and sign the final certificate.
+    Issue(issue_cmd::IssueArgs),
+    /// Build and sign a precertificate only.
+    Precert(issue_cmd::CaArgs),
+    /// Embed SCT files into the final certificate of a precertificate.
+    Embed(issue_cmd::EmbedArgs),
     /// Run an RFC 6962 log, or query one.
     #[command(subcommand)]
     Log(log_cmd::LogCommand),
@@ -91,6 +100,9 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify_cmd::run(&args),
         Command::Lint(args) => lint_cmd::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Issue(args) => issue_cmd::issue(&args),
+        Command::Precert(args) => issue_cmd::precert(&args),
+        Command::Embed(args) => issue_cmd::embed(&args),
         Command::Log(command) => log_cmd::run(&command),
     }
 }

@@ -10,6 +10,7 @@ pub use ctkit::{api, roots, submission};
 pub mod client;
 pub mod config;
 pub mod init;
+pub mod issuance;
 pub mod server;
 pub mod signer;
 pub mod store;

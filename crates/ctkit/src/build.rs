@@ -1,12 +1,11 @@
 //! Building and signing certificates for SCT embedding: the precertificate
-//! (RFC 6962 3.1) and the final certificate with its SCT list (RFC 6962
-//! 3.3).
+//! (RFC 6962 3.1) from a [`Request`], signed with a [`CaKey`].
 //!
-//! Both TBSCertificates come from one [`Template`], and differ only in their
-//! last extension: the critical poison in the precertificate, the SCT list
-//! in the final certificate. Every other byte is the same, so the final
-//! certificate matches its precertificate by construction, and the SCTs
-//! a log signed over the precertificate verify over the final certificate.
+//! The final certificate is not built from the request again but from the
+//! precertificate, by [`crate::x509::CertificateLayout::final_tbs`], so
+//! that every byte other than the poison (and, for a Precertificate
+//! Signing Certificate, the issuer and authorityKeyIdentifier) stays the
+//! one the logs saw.
 
 use std::net::IpAddr;
 
@@ -107,12 +106,12 @@ impl CaKey {
             .map_err(|e| BuildError::Key(format!("not a P-256 or P-384 key: {e}")))
     }
 
-    /// The DER SubjectPublicKeyInfo of the key.
+    /// Returns the DER SubjectPublicKeyInfo of the key.
     pub fn spki(&self) -> &[u8] {
         &self.spki
     }
 
-    /// The AlgorithmIdentifier of this key's signatures: ECDSA with SHA-256
+    /// Returns the AlgorithmIdentifier of this key's signatures: ECDSA with SHA-256
     /// for P-256, with SHA-384 for P-384, and RSA PKCS#1 v1.5 with SHA-256,
     /// whose parameters are NULL (RFC 4055 5).
     pub fn algorithm_identifier(&self) -> Vec<u8> {
@@ -148,7 +147,8 @@ impl CaKey {
     }
 }
 
-/// What goes into an end-entity certificate besides the issuer's part.
+/// The subject side of an end-entity certificate: everything but the
+/// issuer, serial and validity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// DER Name.
@@ -219,7 +219,7 @@ fn default_eku() -> Vec<String> {
     vec!["serverAuth".into()]
 }
 
-/// The CA/Browser Forum domain-validated policy, 2.23.140.1.2.1.
+/// Returns the CA/Browser Forum domain-validated policy, 2.23.140.1.2.1.
 fn default_policies() -> Vec<String> {
     vec!["2.23.140.1.2.1".into()]
 }
@@ -422,9 +422,10 @@ pub struct Template {
 }
 
 impl Template {
-    /// Fixes a random 128-bit serial (the top bit clear, so that it stays
-    /// positive in 16 bytes; at least 64 random bits, as the CA/Browser
-    /// Forum requires) and a validity starting at `now` seconds.
+    /// Fixes a random serial and a validity starting at `now` seconds. The
+    /// serial has 16 bytes with the top bit clear, so it stays positive, and
+    /// the rest random: more than the 64 random bits the CA/Browser Forum
+    /// requires.
     pub fn new(request: Request, now: i64) -> Result<Template, BuildError> {
         let mut serial = [0u8; 16];
         aws_lc_rs::rand::fill(&mut serial).map_err(|_| BuildError::Sign)?;

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
 };
 
 pub fn ctkit() -> Command {
@@ -202,4 +202,82 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
+}
+
+/// A CA certificate and key as PEM files, and a CSR for `name`.
+pub struct Ca {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub csr: PathBuf,
+    pub root_pem: String,
+}
+
+pub fn make_ca(dir: &Path, name: &str) -> Ca {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "ctkit issuing CA");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let key = KeyPair::generate().unwrap();
+    let key_pem = key.serialize_pem();
+    let ca = CertifiedIssuer::self_signed(params, key).unwrap();
+    let cert = dir.join("ca.pem");
+    std::fs::write(&cert, ca.pem()).unwrap();
+    let key_path = dir.join("ca.key");
+    std::fs::write(&key_path, key_pem).unwrap();
+
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut request = CertificateParams::new(vec![name.to_owned()]).unwrap();
+    request.distinguished_name.push(DnType::CommonName, name);
+    let csr = dir.join("leaf.csr");
+    std::fs::write(
+        &csr,
+        request.serialize_request(&leaf_key).unwrap().pem().unwrap(),
+    )
+    .unwrap();
+    Ca {
+        cert,
+        key: key_path,
+        csr,
+        root_pem: ca.pem(),
+    }
+}
+
+/// Writes one log list naming every log at its URL, each with its own
+/// operator. A log given as `(dir, url, key_override)` may carry another
+/// key in the list.
+pub fn write_log_list(path: &Path, logs: &[(PathBuf, String, Option<String>)]) {
+    let mut operators = Vec::new();
+    for (i, (dir, url, key)) in logs.iter().enumerate() {
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("log-list.json")).unwrap()).unwrap();
+        let mut log = written["operators"][0]["logs"][0].clone();
+        log["url"] = serde_json::Value::String(url.clone());
+        log["description"] = serde_json::Value::String(format!("test log {i}"));
+        if let Some(key) = key {
+            log["key"] = serde_json::Value::String(key.clone());
+            let der = ctkit::api::decode_b64("key", key).unwrap();
+            log["log_id"] =
+                serde_json::Value::String(ctkit::api::encode_b64(&ctkit::x509::sha256(&der)));
+        }
+        operators.push(serde_json::json!({
+            "name": format!("operator {i}"),
+            "email": [],
+            "logs": [log],
+        }));
+    }
+    let list = serde_json::json!({ "version": "1.0", "operators": operators });
+    std::fs::write(path, serde_json::to_vec_pretty(&list).unwrap()).unwrap();
+}
+
+pub fn start_logs(tmp: &Path, ca: &Ca, count: usize) -> Vec<(PathBuf, Server)> {
+    (0..count)
+        .map(|i| {
+            let dir = tmp.join(format!("log{i}"));
+            init_log(&dir, &ca.root_pem, &["--sequence-interval", "100"]);
+            let server = Server::start(&dir);
+            (dir, server)
+        })
+        .collect()
 }
