@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ctkit::inspect::{Inspection, inspect_certificate, name_logs, render_text};
+use ctkit::inspect::{
+    Inspection, inspect_certificate, inspect_ocsp_response, inspect_sct_list, name_logs,
+    render_text,
+};
 
 use crate::verify_cmd::load_log_list;
 use crate::{Format, is_certificate, load_blocks, report};
@@ -18,7 +21,16 @@ pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
     };
     let blocks = match load_blocks(file) {
         Ok(blocks) => blocks,
-        Err(e) => return fail(file, format, &e),
+        // Bytes that are neither PEM nor DER may be a TLS SCT list.
+        Err(e) => match crate::read_input(file) {
+            Ok(data) if !data.is_empty() && data.first() != Some(&0x30) => {
+                vec![ctkit::input::Block {
+                    label: None,
+                    der: data,
+                }]
+            }
+            _ => return fail(file, format, &e),
+        },
     };
 
     // Blocks that are not certificates, such as a private key kept in the
@@ -26,7 +38,7 @@ pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
     let mut inspections = Vec::new();
     let mut skipped = Vec::new();
     for (i, block) in blocks.into_iter().enumerate() {
-        if !is_certificate(&block) {
+        if !is_certificate(&block) && block.label.as_deref() != Some("OCSP RESPONSE") {
             skipped.push(format!(
                 "object #{} is labelled {:?}, not CERTIFICATE: skipped",
                 i + 1,
@@ -34,7 +46,11 @@ pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
             ));
             continue;
         }
-        let mut inspection = inspect_certificate(i + 1, block.label, &block.der);
+        let mut inspection = match kind_of(&block) {
+            Kind::Certificate => inspect_certificate(i + 1, block.label, &block.der),
+            Kind::Ocsp => inspect_ocsp_response(i + 1, block.label, &block.der),
+            Kind::SctList => inspect_sct_list(i + 1, block.label, &block.der),
+        };
         name_logs(&mut inspection, &logs);
         inspections.push(inspection);
     }
@@ -63,6 +79,33 @@ pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+enum Kind {
+    Certificate,
+    Ocsp,
+    SctList,
+}
+
+/// Tells a certificate from an OCSP response and a TLS SCT list. PEM says
+/// what it holds; DER that parses as a certificate is one, and otherwise
+/// DER that decodes as an OCSP response is one. Bytes that do not start
+/// with a SEQUENCE are taken as an SCT list.
+fn kind_of(block: &ctkit::input::Block) -> Kind {
+    match block.label.as_deref() {
+        Some("OCSP RESPONSE") => return Kind::Ocsp,
+        Some(_) => return Kind::Certificate,
+        None => {}
+    }
+    if block.der.first() != Some(&0x30) {
+        return Kind::SctList;
+    }
+    if ctkit::x509::CertificateLayout::parse_lenient(&block.der).is_err()
+        && ctkit::ocsp::scts_in_response(&block.der).is_ok()
+    {
+        return Kind::Ocsp;
+    }
+    Kind::Certificate
 }
 
 fn print_inspections(file: &Path, format: Format, inspections: &[Inspection], skipped: &[String]) {

@@ -777,3 +777,35 @@ fn closed_pipe_does_not_panic() {
     assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+/// inspect decodes the two delivery paths outside the certificate layer by
+/// layer: a stapled OCSP response and the bytes of a TLS extension.
+#[test]
+fn inspect_decodes_ocsp_and_tls_sct_lists() {
+    let ocsp_file = testdata("sct_raw/ocsp/resp-sct-extension_swisssign-2019.der");
+    let ocsp = ctkit(&["inspect", ocsp_file.to_str().unwrap()]);
+    let text = stdout(&ocsp);
+    assert!(ocsp.status.success(), "{text}");
+    // The manifest's serial and the SCT list extension at its offsets.
+    assert!(
+        text.contains("serialNumber 23bf9a6c2bf9a2f0db5ecb4143caab63ad3871d3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("313 Extension [30 82 01 fa]: SCT list 1.3.6.1.4.1.11129.2.4.5"),
+        "{text}"
+    );
+    assert_eq!(text.matches("SerializedSCT #").count(), 4, "{text}");
+
+    let tls_file = testdata("sct_raw/tls/serverhello_signed_certificate_timestamp_ext_2014.bin");
+    let tls = ctkit(&["inspect", tls_file.to_str().unwrap()]);
+    let text = stdout(&tls);
+    assert!(tls.status.success(), "{text}");
+    // 00 12 | 01 69 | 01 67, as the manifest lays it out.
+    assert!(text.contains("= 00 12 01 69"), "{text}");
+    assert!(
+        text.contains("4 SignedCertificateTimestampList [01 67]"),
+        "{text}"
+    );
+    assert_eq!(text.matches("SerializedSCT #").count(), 3, "{text}");
+}

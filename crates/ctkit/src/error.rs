@@ -35,6 +35,8 @@ pub enum Layer {
     /// A `digitally-signed` struct outside an SCT, such as a tree head
     /// signature (RFC 5246 4.7, RFC 6962 3.5).
     DigitallySigned,
+    /// An OCSP response and the structures inside it (RFC 6960 4.2.1).
+    OcspResponse,
 }
 
 impl fmt::Display for Layer {
@@ -53,6 +55,7 @@ impl fmt::Display for Layer {
             Layer::MerkleTreeLeaf => f.write_str("MerkleTreeLeaf"),
             Layer::ExtraData => f.write_str("extra_data"),
             Layer::DigitallySigned => f.write_str("digitally-signed"),
+            Layer::OcspResponse => f.write_str("OCSPResponse"),
         }
     }
 }

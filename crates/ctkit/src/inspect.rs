@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::annotate::{Node, TreeBuilder};
+use crate::annotate::{Annotator as _, Node, TreeBuilder};
 use crate::error::DecodeError;
 use crate::loglist::LogList;
 use crate::sct::LogId;
@@ -67,6 +67,52 @@ pub fn inspect_certificate(number: usize, label: Option<String>, der: &[u8]) -> 
         summary,
         summary_error,
         tree: builder.finish(end),
+        error: error.as_ref().map(ErrorReport::from),
+    }
+}
+
+/// Decodes an OCSP response down to the SCT lists of its single responses
+/// (RFC 6962 3.3), with the same kind of tree as a certificate.
+pub fn inspect_ocsp_response(number: usize, label: Option<String>, der: &[u8]) -> Inspection {
+    let mut builder = TreeBuilder::new();
+    let error = crate::ocsp::decode_response(der, &mut builder).err();
+    Inspection {
+        number,
+        label,
+        summary: None,
+        summary_error: None,
+        tree: builder.finish(der.len()),
+        error: error.as_ref().map(ErrorReport::from),
+    }
+}
+
+/// Decodes a TLS `SignedCertificateTimestampList`, as a TLS server sends
+/// it in the signed_certificate_timestamp extension.
+pub fn inspect_sct_list(number: usize, label: Option<String>, data: &[u8]) -> Inspection {
+    let mut builder = TreeBuilder::new();
+    let body = match data {
+        [0x00, 0x12, high, low, rest @ ..]
+            if usize::from(u16::from_be_bytes([*high, *low])) == rest.len() =>
+        {
+            builder.leaf(
+                "extension header",
+                0,
+                &[],
+                data.get(..4).unwrap_or_default(),
+                || "type 18 signed_certificate_timestamp, then extension_data length".into(),
+                "RFC 6962 3.3",
+            );
+            (rest, 4)
+        }
+        _ => (data, 0),
+    };
+    let error = crate::sct::SctList::decode(body.0, body.1, &mut builder).err();
+    Inspection {
+        number,
+        label,
+        summary: None,
+        summary_error: None,
+        tree: builder.finish(data.len()),
         error: error.as_ref().map(ErrorReport::from),
     }
 }

@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod lint;
 pub mod loglist;
 pub mod merkle;
+pub mod ocsp;
 pub mod policy;
 pub mod roots;
 pub mod sct;

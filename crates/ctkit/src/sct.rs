@@ -387,6 +387,19 @@ impl Sct {
 }
 
 impl SctList {
+    /// Decodes the SCT list of a TLS `signed_certificate_timestamp`
+    /// extension (RFC 6962 3.3): its extension_data, or the whole
+    /// extension with the type 00 12 and length in front.
+    pub fn from_tls_extension(data: &[u8]) -> Result<SctList, DecodeError> {
+        if let [0x00, 0x12, high, low, rest @ ..] = data
+            && usize::from(u16::from_be_bytes([*high, *low])) == rest.len()
+            && SctList::decode(rest, 4, &mut Discard).is_ok()
+        {
+            return SctList::decode(rest, 4, &mut Discard);
+        }
+        SctList::from_tls(data)
+    }
+
     /// Decodes a TLS `SignedCertificateTimestampList` that fills `data`.
     pub fn from_tls(data: &[u8]) -> Result<SctList, DecodeError> {
         Self::decode(data, 0, &mut Discard)
