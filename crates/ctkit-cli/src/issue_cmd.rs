@@ -24,7 +24,7 @@ pub enum PolicyName {
 }
 
 impl PolicyName {
-    fn policy(self) -> ctkit::policy::Policy {
+    pub fn policy(self) -> ctkit::policy::Policy {
         match self {
             PolicyName::Chrome => ctkit::policy::Policy::Chrome,
             PolicyName::Apple => ctkit::policy::Policy::Apple,

@@ -38,6 +38,20 @@ pub struct VerifyArgs {
     /// Worker threads for many files (default: one per core).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// SCTs from a TLS signed_certificate_timestamp extension: its
+    /// extension_data, a SignedCertificateTimestampList (with or without
+    /// the extension header). They are x509_entry SCTs over the whole
+    /// certificate. Takes one certificate file.
+    #[arg(long = "tls-scts")]
+    pub tls_scts: Option<PathBuf>,
+    /// A stapled OCSP response (DER) whose single response carries SCTs in
+    /// extension 1.3.6.1.4.1.11129.2.4.5. Takes one certificate file.
+    #[arg(long)]
+    pub ocsp: Option<PathBuf>,
+    /// Also judge the embedded SCTs under a CT policy, at the --at time or
+    /// now, by the rules in force when the certificate was issued.
+    #[arg(long, value_enum)]
+    pub policy: Option<crate::issue_cmd::PolicyName>,
 }
 
 /// The issuer and the certificate it was read from.
@@ -59,11 +73,35 @@ pub struct FileReport {
     pub certificate: Option<Summary>,
     pub issuer: Option<IssuerReport>,
     pub scts: Vec<SctResult>,
+    /// SCTs from a TLS extension, verified as x509_entry SCTs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tls_scts: Vec<SctResult>,
+    /// SCTs from an OCSP response, verified as x509_entry SCTs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocsp_scts: Vec<SctResult>,
+    /// The CT policy evaluation, with --policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyReport>,
     /// A remark on the result, such as a missing SCT list, which exits 1
     /// like any other certificate whose SCTs do not all verify.
     pub note: Option<String>,
     /// The reason the file could not be verified at all.
     pub error: Option<String>,
+}
+
+/// The verdict of a CT policy on the embedded SCTs.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyReport {
+    pub policy: String,
+    pub compliant: bool,
+    /// The dated rule set that applied.
+    pub rule: String,
+    pub required: usize,
+    pub counted: usize,
+    pub operators: Vec<String>,
+    pub reasons: Vec<String>,
+    /// Milliseconds since the epoch: the time of check.
+    pub at: u64,
 }
 
 impl FileReport {
@@ -73,17 +111,31 @@ impl FileReport {
             certificate: None,
             issuer: None,
             scts: Vec::new(),
+            tls_scts: Vec::new(),
+            ocsp_scts: Vec::new(),
+            policy: None,
             note: None,
             error: Some(error),
         }
     }
 
-    /// 0 when every SCT is valid, 1 when any is not or there are none, 2
-    /// when the input could not be used.
+    /// Iterates over the SCTs of every delivery path.
+    pub fn all_scts(&self) -> impl Iterator<Item = &SctResult> {
+        self.scts
+            .iter()
+            .chain(&self.tls_scts)
+            .chain(&self.ocsp_scts)
+    }
+
+    /// 0 when every SCT is valid (and the policy, if asked, is met), 1 when
+    /// any is not or there are none, 2 when the input could not be used.
     pub fn exit_class(&self) -> u8 {
         if self.error.is_some() {
             2
-        } else if self.scts.is_empty() || self.scts.iter().any(|s| s.status != SctStatus::Valid) {
+        } else if self.all_scts().next().is_none()
+            || self.all_scts().any(|s| s.status != SctStatus::Valid)
+            || self.policy.as_ref().is_some_and(|p| !p.compliant)
+        {
             1
         } else {
             0
@@ -181,9 +233,92 @@ pub fn verify_blocks(
             subject_matches_issuer_name: issuer_layout.subject.content == layout.issuer.content,
         }),
         scts,
+        tls_scts: Vec::new(),
+        ocsp_scts: Vec::new(),
+        policy: None,
         note,
         error: None,
     }
+}
+
+/// Verifies the SCTs of the other delivery paths and judges the policy,
+/// for the one certificate of `report`.
+fn add_paths_and_policy(
+    report: &mut FileReport,
+    args: &VerifyArgs,
+    verifier: &Verifier<'_>,
+    logs: &LogList,
+    now_ms: u64,
+) -> Result<(), String> {
+    let path = args.files.first().ok_or("no certificate file")?;
+    let blocks = load_blocks(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let leaf = blocks.first().ok_or("no certificate in input")?;
+    let layout = CertificateLayout::parse(&leaf.der).map_err(|e| format!("certificate: {e}"))?;
+    if let Some(tls) = &args.tls_scts {
+        let data = crate::read_input(tls).map_err(|e| format!("{}: {e}", tls.display()))?;
+        let list = ctkit::sct::SctList::from_tls_extension(&data)
+            .map_err(|e| format!("{}: {e}", tls.display()))?;
+        report.tls_scts = verifier.verify_x509_entry(&leaf.der, &list.scts);
+    }
+    if let Some(ocsp) = &args.ocsp {
+        let data = crate::read_input(ocsp).map_err(|e| format!("{}: {e}", ocsp.display()))?;
+        let der = ctkit::input::read_blocks(&data)
+            .ok()
+            .and_then(|b| b.into_iter().next())
+            .map_or(data, |b| b.der);
+        let found =
+            ctkit::ocsp::scts_in_response(&der).map_err(|e| format!("{}: {e}", ocsp.display()))?;
+        let serial = layout.serial.content;
+        match found.iter().find(|f| f.serial == serial) {
+            Some(single) => {
+                report.ocsp_scts = verifier.verify_x509_entry(&leaf.der, &single.list.scts);
+            }
+            None => {
+                return Err(format!(
+                    "{}: no single response with SCTs is about serial {}",
+                    ocsp.display(),
+                    hex::encode(serial)
+                ));
+            }
+        }
+    }
+    if let Some(policy) = args.policy {
+        let (Some(not_before), Some(not_after)) = (layout.not_before_ms(), layout.not_after_ms())
+        else {
+            return Err("the certificate's validity cannot be read".into());
+        };
+        let candidates: Vec<ctkit::policy::SctCandidate> = report
+            .scts
+            .iter()
+            .filter(|s| s.status == SctStatus::Valid)
+            .filter_map(|s| {
+                let id = ctkit::api::decode_hash("log_id", s.log_id.as_deref()?).ok()?;
+                Some(ctkit::policy::SctCandidate {
+                    log_id: ctkit::sct::LogId(id),
+                    timestamp_ms: s.timestamp?,
+                })
+            })
+            .collect();
+        let evaluation = ctkit::policy::evaluate(
+            policy.policy(),
+            not_before,
+            not_after,
+            &candidates,
+            logs,
+            now_ms,
+        );
+        report.policy = Some(PolicyReport {
+            policy: policy.policy().to_string(),
+            compliant: evaluation.compliant,
+            rule: evaluation.rule.to_owned(),
+            required: evaluation.required,
+            counted: evaluation.counted,
+            operators: evaluation.operators,
+            reasons: evaluation.reasons,
+            at: now_ms,
+        });
+    }
+    Ok(())
 }
 
 fn not_a_certificate(what: &str, block: &Block) -> String {
@@ -229,6 +364,16 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
             report(&e);
             return ExitCode::from(2);
         }
+    };
+    if (args.tls_scts.is_some() || args.ocsp.is_some() || args.policy.is_some())
+        && args.files.len() != 1
+    {
+        report("--tls-scts, --ocsp and --policy take one certificate file");
+        return ExitCode::from(2);
+    }
+    let now_ms = match &args.at {
+        None => ctkit::verify::system_time_ms(),
+        Some(at) => parse_rfc3339_ms(at).unwrap_or_default(),
     };
     let verifier = match &args.at {
         None => Verifier::with_system_clock(&logs),
@@ -289,6 +434,13 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         }
     };
 
+    let mut reports = reports;
+    if let Some(first) = reports.first_mut()
+        && first.error.is_none()
+        && let Err(e) = add_paths_and_policy(first, args, &verifier, &logs, now_ms)
+    {
+        first.error = Some(e);
+    }
     print_reports(&reports, args.format);
     for r in &reports {
         if let Some(e) = &r.error {

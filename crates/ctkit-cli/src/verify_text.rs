@@ -48,13 +48,47 @@ pub fn render(r: &FileReport) -> String {
     for s in &r.scts {
         render_sct(&mut out, s);
     }
+    for (title, scts) in [
+        ("SCTs from the TLS extension (x509_entry)", &r.tls_scts),
+        ("SCTs from the OCSP response (x509_entry)", &r.ocsp_scts),
+    ] {
+        if !scts.is_empty() {
+            let _ = writeln!(out, "  {title}:");
+            for s in scts {
+                render_sct(&mut out, s);
+            }
+        }
+    }
+    let total = r.all_scts().count();
     let valid = r
-        .scts
-        .iter()
+        .all_scts()
         .filter(|s| s.status == SctStatus::Valid)
         .count();
-    if !r.scts.is_empty() {
-        let _ = writeln!(out, "  result: {valid} of {} SCTs valid", r.scts.len());
+    if total > 0 {
+        let _ = writeln!(out, "  result: {valid} of {total} SCTs valid");
+    }
+    if let Some(p) = &r.policy {
+        let verdict = if p.compliant {
+            "compliant"
+        } else {
+            "NOT compliant"
+        };
+        let _ = writeln!(
+            out,
+            "  policy: {verdict} with the {} policy ({}): {} of {} required SCTs count, operators: {}",
+            p.policy,
+            p.rule,
+            p.counted,
+            p.required,
+            if p.operators.is_empty() {
+                "none".to_owned()
+            } else {
+                p.operators.join(", ")
+            }
+        );
+        for reason in &p.reasons {
+            let _ = writeln!(out, "    {reason}");
+        }
     }
     out
 }
