@@ -70,9 +70,9 @@ pub struct IssueArgs {
     #[command(flatten)]
     pub ca: CaArgs,
     /// A v3 log list naming the logs to submit to, with their URLs, keys
-    /// and operators.
-    #[arg(long = "log-list")]
-    pub log_list: PathBuf,
+    /// and operators; repeat to combine several lists.
+    #[arg(long = "log-list", required = true)]
+    pub log_lists: Vec<PathBuf>,
     /// The CT policy the embedded SCTs must meet.
     #[arg(long, value_enum, default_value = "chrome")]
     pub policy: PolicyName,
@@ -95,9 +95,13 @@ pub struct EmbedArgs {
     /// returned, or a TLS-encoded SCT; repeat for each.
     #[arg(long = "sct", required = true)]
     pub scts: Vec<PathBuf>,
-    /// A v3 log list with the keys that verify the SCTs.
-    #[arg(long = "log-list")]
-    pub log_list: PathBuf,
+    /// A v3 log list with the keys that verify the SCTs; repeat to
+    /// combine several lists.
+    #[arg(long = "log-list", required = true)]
+    pub log_lists: Vec<PathBuf>,
+    /// The CT policy the SCTs must meet.
+    #[arg(long, value_enum, default_value = "chrome")]
+    pub policy: PolicyName,
     /// PEM file: the CA certificate, then the rest of its chain.
     #[arg(long)]
     pub ca: PathBuf,
@@ -162,16 +166,91 @@ fn key(path: &Path) -> Result<CaKey, Failure> {
     CaKey::from_pem(&data).map_err(|e| input(format!("{}: {e}", path.display())))
 }
 
-fn load_log_list(path: &Path) -> Result<LogList, Failure> {
-    let data = read_input(path).map_err(|e| input(format!("{}: {e}", path.display())))?;
-    LogList::from_json(&data).map_err(|e| input(format!("{}: {e}", path.display())))
+fn load_log_lists(paths: &[PathBuf]) -> Result<LogList, Failure> {
+    let mut list = LogList::default();
+    for path in paths {
+        let data = read_input(path).map_err(|e| input(format!("{}: {e}", path.display())))?;
+        list.extend(
+            LogList::from_json(&data).map_err(|e| input(format!("{}: {e}", path.display())))?,
+        );
+    }
+    Ok(list)
 }
 
+/// Chooses SCTs under the policy, or explains why none comply.
+fn choose(
+    policy: PolicyName,
+    not_before_ms: u64,
+    not_after_ms: u64,
+    candidates: &[ctkit::policy::SctCandidate],
+    list: &LogList,
+) -> Result<Vec<usize>, Failure> {
+    let now = ctkit_log::server::now_ms();
+    if let Some(chosen) = ctkit::policy::select(
+        policy.policy(),
+        not_before_ms,
+        not_after_ms,
+        candidates,
+        list,
+        now,
+    ) {
+        return Ok(chosen);
+    }
+    let evaluation = ctkit::policy::evaluate(
+        policy.policy(),
+        not_before_ms,
+        not_after_ms,
+        candidates,
+        list,
+        now,
+    );
+    Err(check(format!(
+        "the SCTs do not meet the {} policy ({}): {}",
+        policy.policy(),
+        evaluation.rule,
+        evaluation.reasons.join("; ")
+    )))
+}
+
+/// Writes a new file in `dir`, creating the directory. An existing file is
+/// never replaced: a CA keeps every certificate it issued.
 fn write(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf, Failure> {
+    use std::io::Write as _;
     std::fs::create_dir_all(dir).map_err(|e| input(format!("{}: {e}", dir.display())))?;
     let path = dir.join(name);
-    std::fs::write(&path, contents).map_err(|e| input(format!("{}: {e}", path.display())))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                input(format!(
+                    "{} exists; choose another --out, since issued certificates are never overwritten",
+                    path.display()
+                ))
+            } else {
+                input(format!("{}: {e}", path.display()))
+            }
+        })?;
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| input(format!("{}: {e}", path.display())))?;
     Ok(path)
+}
+
+/// Fails unless `dir` can take the files of an issuance: none of them
+/// exists yet, and the directory can be created.
+fn check_out_dir(dir: &Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| input(format!("--out {}: {e}", dir.display())))?;
+    for name in ["precert.pem", "cert.pem", "final-tbs.der"] {
+        if dir.join(name).exists() {
+            return Err(input(format!(
+                "{} exists; choose another --out, since issued certificates are never overwritten",
+                dir.join(name).display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn pem_chain(certs: &[&[u8]]) -> String {
@@ -242,6 +321,13 @@ fn build_precert(args: &CaArgs) -> Result<Precert, Failure> {
             if !signer.has_precert_signing_purpose() {
                 return Err(input(format!(
                     "{}: its extKeyUsage lacks id-kp-precertificateSigning (1.3.6.1.4.1.11129.2.4.4)",
+                    cert.display()
+                )));
+            }
+            if !signer.is_ca() {
+                return Err(input(format!(
+                    "{}: a Precertificate Signing Certificate is a CA certificate (RFC 6962 3.1), \
+                     but its basicConstraints lacks cA TRUE",
                     cert.display()
                 )));
             }
@@ -319,6 +405,7 @@ fn precert_entry(chain: &[Vec<u8>]) -> Result<PrecertEntry, Failure> {
 
 pub fn precert(args: &CaArgs) -> ExitCode {
     finish((|| {
+        check_out_dir(&args.out)?;
         let built = build_precert(args)?;
         let refs: Vec<&[u8]> = built.chain.iter().map(Vec::as_slice).collect();
         let path = write(&args.out, "precert.pem", pem_chain(&refs).as_bytes())?;
@@ -395,10 +482,7 @@ fn embed_scts(
     let mut refs: Vec<&[u8]> = vec![&certificate];
     refs.extend(ca_chain.iter().map(Vec::as_slice));
     let cert_path = write(out, "cert.pem", pem_chain(&refs).as_bytes())?;
-    let pre_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    let pre_path = write(out, "precert.pem", pem_chain(&pre_refs).as_bytes())?;
     outln!("certificate     {}", cert_path.display());
-    outln!("precertificate  {}", pre_path.display());
     Ok(())
 }
 
@@ -407,7 +491,8 @@ pub fn issue(args: &IssueArgs) -> ExitCode {
 }
 
 fn run_issue(args: &IssueArgs) -> Result<(), Failure> {
-    let list = load_log_list(&args.log_list)?;
+    let list = load_log_lists(&args.log_lists)?;
+    check_out_dir(&args.ca.out)?;
     let built = build_precert(&args.ca)?;
     let entry = precert_entry(&built.chain)?;
     let (targets, skipped) = LogTarget::from_log_list(&list, built.not_after_ms);
@@ -415,11 +500,38 @@ fn run_issue(args: &IssueArgs) -> Result<(), Failure> {
         report(&format!("not submitting to {reason}"));
     }
     if targets.is_empty() {
-        return Err(check(format!(
-            "{}: no log to submit to",
-            args.log_list.display()
-        )));
+        return Err(check(
+            "no log in the log lists can take this precertificate",
+        ));
     }
+    // A logged precertificate counts as an issued certificate, so
+    // everything that can fail without the logs is checked first: could
+    // an SCT from every log meet the policy at all?
+    let hoped: Vec<ctkit::policy::SctCandidate> = targets
+        .iter()
+        .map(|t| ctkit::policy::SctCandidate {
+            log_id: t.log_id,
+            timestamp_ms: ctkit_log::server::now_ms(),
+        })
+        .collect();
+    choose(
+        args.policy,
+        built.not_before_ms,
+        built.not_after_ms,
+        &hoped,
+        &list,
+    )
+    .map_err(|f| {
+        check(format!(
+            "not submitting: even an SCT from every log could not comply: {}",
+            f.message
+        ))
+    })?;
+    // Kept before any log sees it, so that a failed issuance still leaves
+    // the precertificate it logged.
+    let refs: Vec<&[u8]> = built.chain.iter().map(Vec::as_slice).collect();
+    let saved = write(&args.ca.out, "precert.pem", pem_chain(&refs).as_bytes())?;
+    outln!("precertificate  {}", saved.display());
     let targets = Arc::new(targets);
     let settings = CollectSettings {
         timeout: Duration::from_secs(args.timeout.max(1)),
@@ -469,34 +581,13 @@ fn run_issue(args: &IssueArgs) -> Result<(), Failure> {
             timestamp_ms: sct.timestamp,
         })
         .collect();
-    let now = ctkit_log::server::now_ms();
-    let policy = args.policy.policy();
-    let Some(chosen) = ctkit::policy::select(
-        policy,
+    let chosen = choose(
+        args.policy,
         built.not_before_ms,
         built.not_after_ms,
         &candidates,
         &list,
-        now,
-    ) else {
-        let evaluation = ctkit::policy::evaluate(
-            policy,
-            built.not_before_ms,
-            built.not_after_ms,
-            &candidates,
-            &list,
-            now,
-        );
-        return Err(check(format!(
-            "the SCTs collected do not meet the {} policy ({}): {}",
-            match args.policy {
-                PolicyName::Chrome => "Chrome",
-                PolicyName::Apple => "Apple",
-            },
-            evaluation.rule,
-            evaluation.reasons.join("; ")
-        )));
-    };
+    )?;
     let scts: Vec<ctkit::sct::Sct> = chosen
         .iter()
         .filter_map(|&i| good.get(i).map(|(_, sct)| sct.clone()))
@@ -517,7 +608,8 @@ pub fn embed(args: &EmbedArgs) -> ExitCode {
 }
 
 fn run_embed(args: &EmbedArgs) -> Result<(), Failure> {
-    let list = load_log_list(&args.log_list)?;
+    let list = load_log_lists(&args.log_lists)?;
+    check_out_dir(&args.out)?;
     let chain = certificates(&args.precert)?;
     let ca_chain = certificates(&args.ca)?;
     let ca_key = args.ca_key.as_deref().map(key).transpose()?;
@@ -558,8 +650,64 @@ fn run_embed(args: &EmbedArgs) -> Result<(), Failure> {
                     sct.log_id.to_base64()
                 ))
             })?;
-        check_sct(target, &entry, &sct).map_err(|e| check(format!("{}: {e}", path.display())))?;
+        check_sct(target, &entry, &sct).map_err(|e| {
+            check(format!(
+                "{}: {e}; is it an SCT for this precertificate?",
+                path.display()
+            ))
+        })?;
+        if scts
+            .iter()
+            .any(|s: &ctkit::sct::Sct| s.log_id == sct.log_id)
+        {
+            return Err(input(format!(
+                "{}: a second SCT from {}; embed one SCT per log",
+                path.display(),
+                target.description
+            )));
+        }
         scts.push(sct);
     }
-    embed_scts(&chain, &scts, &ca_chain, ca_key.as_ref(), &args.out)
+    let precert_layout = parse(
+        chain.first().map_or(&[][..], Vec::as_slice),
+        "the precertificate",
+    )?;
+    let (Some(not_before), Some(not_after)) = (
+        precert_layout.not_before_ms(),
+        precert_layout.not_after_ms(),
+    ) else {
+        return Err(input("the precertificate's validity cannot be read"));
+    };
+    let candidates: Vec<ctkit::policy::SctCandidate> = scts
+        .iter()
+        .map(|s| ctkit::policy::SctCandidate {
+            log_id: s.log_id,
+            timestamp_ms: s.timestamp,
+        })
+        .collect();
+    let chosen = choose(args.policy, not_before, not_after, &candidates, &list)?;
+    let chosen: Vec<ctkit::sct::Sct> = chosen
+        .iter()
+        .filter_map(|&i| scts.get(i).cloned())
+        .collect();
+    // The CA named by --ca must be the one that issued the precertificate
+    // (or its Precertificate Signing Certificate): checked before signing.
+    let ca_der = ca_chain.first().map_or(&[][..], Vec::as_slice);
+    let ca = parse(ca_der, "the CA certificate")?;
+    let issuer = parse(
+        chain.get(1).map_or(&[][..], Vec::as_slice),
+        "the precertificate's issuer",
+    )?;
+    let final_issuer_name = if issuer.has_precert_signing_purpose() {
+        issuer.issuer.content
+    } else {
+        precert_layout.issuer.content
+    };
+    if final_issuer_name != ca.subject.content {
+        return Err(input(format!(
+            "{} is not the CA that issued the precertificate",
+            args.ca.display()
+        )));
+    }
+    embed_scts(&chain, &chosen, &ca_chain, ca_key.as_ref(), &args.out)
 }

@@ -41,6 +41,10 @@ pub struct InitArgs {
     /// (default: http:// and the listen address).
     #[arg(long)]
     pub url: Option<String>,
+    /// The operator's name in log-list.json; CT policies require SCTs from
+    /// logs of distinct operators.
+    #[arg(long)]
+    pub operator: Option<String>,
     /// Maximum merge delay in seconds.
     #[arg(long, default_value_t = 86_400)]
     pub mmd: u64,
@@ -108,14 +112,23 @@ fn init(args: &InitArgs) -> ExitCode {
     config.sequence_interval_ms = args.sequence_interval;
     config.not_after_start.clone_from(&args.not_after_start);
     config.not_after_limit.clone_from(&args.not_after_limit);
-    match ctkit_log::init::init(&args.dir, &roots, config, args.url.as_deref()) {
+    match ctkit_log::init::init(
+        &args.dir,
+        &roots,
+        config,
+        args.url.as_deref(),
+        args.operator.as_deref(),
+    ) {
         Ok(made) => {
             outln!("log ID   {}", made.log_id);
             outln!("URL      {}", made.url);
             outln!(
-                "files    {0}/config.json, {0}/{1}, {0}/{2}",
+                "files    {0}/config.json, {0}/{1} (mode 0600), {0}/{2}, {0}/{3}, {0}/{4}, {0}/{5}",
                 args.dir.display(),
+                made.config.private_key.display(),
                 made.config.public_key.display(),
+                made.config.roots.display(),
+                made.config.database.display(),
                 ctkit_log::init::LOG_LIST_FILE
             );
             ExitCode::SUCCESS

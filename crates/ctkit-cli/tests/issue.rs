@@ -349,3 +349,109 @@ fn precert_then_embed_gives_a_verifiable_certificate() {
         text(&refused.stderr)
     );
 }
+
+/// Everything that can fail without the logs fails before any log sees the
+/// precertificate, and an issued certificate is never overwritten.
+#[test]
+fn checks_run_before_submission() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ca = make_ca(tmp.path(), "early.ctkit.test");
+    let logs = start_logs(tmp.path(), &ca, 2);
+    let list = tmp.path().join("logs.json");
+    let entries: Vec<_> = logs
+        .iter()
+        .map(|(dir, server)| (dir.clone(), server.url.clone(), None))
+        .collect();
+    write_log_list(&list, &entries);
+    let tree_sizes = || -> Vec<String> {
+        logs.iter()
+            .map(|(dir, server)| {
+                let out = ctkit()
+                    .args(["log", "get-sth", &server.url, "--key"])
+                    .arg(dir.join("log.pub.pem"))
+                    .output()
+                    .unwrap();
+                text(&out.stdout)
+                    .lines()
+                    .find(|l| l.starts_with("tree size:"))
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+
+    // Two logs cannot give the three SCTs that 181 days need under Chrome.
+    let out = tmp.path().join("too-long");
+    let refused = ctkit()
+        .arg("issue")
+        .arg("--ca")
+        .arg(&ca.cert)
+        .arg("--ca-key")
+        .arg(&ca.key)
+        .arg("--csr")
+        .arg(&ca.csr)
+        .arg("--log-list")
+        .arg(&list)
+        .arg("--out")
+        .arg(&out)
+        .args(["--days", "181"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stdout));
+    assert!(
+        text(&refused.stderr).contains("not submitting"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!out.join("precert.pem").exists());
+
+    // Beyond the Baseline Requirements' maximum validity: refused as input.
+    let out = tmp.path().join("too-long-br");
+    let refused = ctkit()
+        .arg("issue")
+        .arg("--ca")
+        .arg(&ca.cert)
+        .arg("--ca-key")
+        .arg(&ca.key)
+        .arg("--csr")
+        .arg(&ca.csr)
+        .arg("--log-list")
+        .arg(&list)
+        .arg("--out")
+        .arg(&out)
+        .args(["--days", "5000"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("Baseline Requirements"),
+        "{}",
+        text(&refused.stderr)
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        tree_sizes().iter().all(|l| l.ends_with(" 0")),
+        "{:?}",
+        tree_sizes()
+    );
+
+    // A second issuance into the same directory is refused before the
+    // logs see it; the first certificate stays.
+    let out = tmp.path().join("once");
+    assert!(issue(&ca, &list, &out).status.success());
+    let first = std::fs::read(out.join("cert.pem")).unwrap();
+    let again = issue(&ca, &list, &out);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("never overwritten"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(std::fs::read(out.join("cert.pem")).unwrap(), first);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        tree_sizes().iter().all(|l| l.ends_with(" 1")),
+        "{:?}",
+        tree_sizes()
+    );
+}

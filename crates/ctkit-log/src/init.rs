@@ -27,12 +27,14 @@ pub struct Initialized {
 /// naming the log. Rejects a directory that already contains a log.
 ///
 /// `url` is the address clients reach the log at, for the log list; it
-/// defaults to `http://` and the listen address.
+/// defaults to `http://` and the listen address. `operator` names the
+/// log's operator there (default `ctkit`); CT policies count operators.
 pub fn init(
     dir: &Path,
     roots_file: &[u8],
     config: LogConfig,
     url: Option<&str>,
+    operator: Option<&str>,
 ) -> Result<Initialized, ConfigError> {
     config.check()?;
     Roots::from_file_bytes(roots_file).map_err(|e| ConfigError::Invalid(format!("roots: {e}")))?;
@@ -62,7 +64,14 @@ pub fn init(
 
     let log_id = signer.log_id().to_base64();
     let url = url.map_or_else(|| format!("http://{}/", config.listen), str::to_owned);
-    let list = log_list(&config, &url, &log_id, signer.spki(), dir);
+    let list = log_list(
+        &config,
+        &url,
+        operator.unwrap_or("ctkit"),
+        &log_id,
+        signer.spki(),
+        dir,
+    );
     create_file(&dir.join(LOG_LIST_FILE), list.as_bytes(), 0o644)?;
 
     let mut text =
@@ -78,7 +87,14 @@ pub fn init(
 
 /// Builds a v3 log list with this one log, usable from the time of
 /// writing, with the log's temporal interval when it is a shard.
-fn log_list(config: &LogConfig, url: &str, log_id: &str, spki: &[u8], dir: &Path) -> String {
+fn log_list(
+    config: &LogConfig,
+    url: &str,
+    operator: &str,
+    log_id: &str,
+    spki: &[u8],
+    dir: &Path,
+) -> String {
     let now = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
@@ -111,7 +127,7 @@ fn log_list(config: &LogConfig, url: &str, log_id: &str, spki: &[u8], dir: &Path
     let value = json!({
         "version": "1.0",
         "log_list_timestamp": now,
-        "operators": [{ "name": "ctkit", "email": [], "logs": [log] }]
+        "operators": [{ "name": operator, "email": [], "logs": [log] }]
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');

@@ -76,6 +76,11 @@ impl CaKey {
             .ok_or_else(|| BuildError::Key("no PRIVATE KEY block in the file".into()))?;
         let der = block.der.as_slice();
         let kind = match block.label.as_deref() {
+            Some("ENCRYPTED PRIVATE KEY") => {
+                return Err(BuildError::Key(
+                    "the key is encrypted; decrypt it first, for example with openssl pkey".into(),
+                ));
+            }
             Some("RSA PRIVATE KEY") => RsaKeyPair::from_der(der)
                 .map(KeyKind::Rsa)
                 .map_err(|e| BuildError::Key(format!("not a PKCS#1 RSA key: {e}")))?,
@@ -167,6 +172,101 @@ pub struct Request {
     pub ca_issuers_url: Option<String>,
     /// certificatePolicies, as dotted OIDs.
     pub policies: Vec<String>,
+}
+
+/// Returns the longest validity the CA/Browser Forum TLS Baseline
+/// Requirements (section 6.3.2, as changed by ballot SC-081) allow for a
+/// certificate issued at `at` seconds: 398 days, then 200 from 2026-03-15,
+/// 100 from 2027-03-15 and 47 from 2029-03-15.
+pub fn max_validity_days(at: i64) -> u32 {
+    const STEPS: [(i64, u32); 3] = [
+        (1_868_918_400, 47),  // 2029-03-15T00:00:00Z
+        (1_804_982_400, 100), // 2027-03-15T00:00:00Z
+        (1_773_532_800, 200), // 2026-03-15T00:00:00Z
+    ];
+    STEPS
+        .iter()
+        .find(|(from, _)| at >= *from)
+        .map_or(398, |(_, days)| *days)
+}
+
+impl Request {
+    /// Rejects what a publicly trusted TLS server certificate may not have
+    /// (CA/Browser Forum TLS Baseline Requirements): no subjectAltName,
+    /// malformed DNS names, CA key usages, AIA URLs that are not HTTP, a
+    /// key other than RSA or ECDSA P-256/P-384/P-521, or a validity beyond
+    /// the maximum for the issuance time `now` (seconds).
+    pub fn check(&self, now: i64) -> Result<(), BuildError> {
+        let invalid = |m: String| Err(BuildError::Request(m));
+        if self.validity_days == 0 {
+            return invalid("the validity must be at least 1 day (--days or validity_days)".into());
+        }
+        let max = max_validity_days(now);
+        if self.validity_days > max {
+            return invalid(format!(
+                "a validity of {} days is more than the {max} days the CA/Browser Forum \
+                 Baseline Requirements allow for a certificate issued now",
+                self.validity_days
+            ));
+        }
+        if self.dns_names.is_empty() && self.ip_addresses.is_empty() {
+            return invalid(
+                "no DNS name or IP address: a TLS server certificate needs a subjectAltName".into(),
+            );
+        }
+        for name in &self.dns_names {
+            if !valid_dns_name(name) {
+                return invalid(format!(
+                    "{name:?} is not a DNS name: labels of letters, digits and hyphens, \
+                     optionally after one leading \"*.\""
+                ));
+            }
+        }
+        for usage in ["keyCertSign", "cRLSign"] {
+            if self.key_usage.iter().any(|u| u == usage) {
+                return invalid(format!("key usage {usage} is for CA certificates"));
+            }
+        }
+        for url in [&self.ocsp_url, &self.ca_issuers_url].into_iter().flatten() {
+            if !url.starts_with("http://") || url.len() <= "http://".len() {
+                return invalid(format!("{url:?} is not an http:// URL, which AIA requires"));
+            }
+        }
+        const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+        const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+        const CURVES: [&[u8]; 3] = [
+            &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+            &[0x2b, 0x81, 0x04, 0x00, 0x22],
+            &[0x2b, 0x81, 0x04, 0x00, 0x23],
+        ];
+        let parts = crate::loglist::split_spki(&self.spki)
+            .map_err(|e| BuildError::Request(format!("public key: {e}")))?;
+        let allowed = parts.algorithm == RSA
+            || (parts.algorithm == EC && parts.parameters.is_some_and(|c| CURVES.contains(&c)));
+        if !allowed {
+            return invalid(
+                "the public key is neither RSA nor ECDSA on P-256, P-384 or P-521".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Tests a DNS name in preferred name syntax (RFC 1034 3.5, RFC 5280
+/// 4.2.1.6), with an optional wildcard first label.
+fn valid_dns_name(name: &str) -> bool {
+    let body = name.strip_prefix("*.").unwrap_or(name);
+    !body.is_empty()
+        && name.len() <= 253
+        && body.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// The profile file: every field of a [`Request`], in JSON.
@@ -275,7 +375,12 @@ pub fn request_from_csr(data: &[u8]) -> Result<Request, BuildError> {
         info.raw,
         &csr.signature_value.data,
     )
-    .map_err(|e| BuildError::Request(format!("the CSR's signature: {e}")))?;
+    .map_err(|e| match e {
+        crate::chain::SignatureCheckError::BadSignature => BuildError::Request(
+            "the CSR's signature does not verify with the public key in the CSR".into(),
+        ),
+        other => BuildError::Request(format!("the CSR's signature: {other}")),
+    })?;
 
     let mut dns_names = Vec::new();
     let mut ip_addresses = Vec::new();
@@ -430,12 +535,8 @@ impl Template {
         let mut serial = [0u8; 16];
         aws_lc_rs::rand::fill(&mut serial).map_err(|_| BuildError::Sign)?;
         serial[0] = (serial[0] & 0x7f) | 0x40;
+        request.check(now)?;
         let days = i64::from(request.validity_days);
-        if days == 0 {
-            return Err(BuildError::Request(
-                "validity_days must be at least 1".into(),
-            ));
-        }
         Ok(Template {
             request,
             serial: serial.to_vec(),
@@ -730,6 +831,65 @@ mod tests {
             Some(vec![0x03, 0x03, 0x07, 0x00, 0x80])
         );
         assert!(key_usage(&["everything".into()]).is_err());
+    }
+
+    /// The validity limits of ballot SC-081 change at 2026-03-15T00:00:00Z
+    /// (1773532800), 2027-03-15 and 2029-03-15.
+    #[test]
+    fn validity_limit_follows_the_dated_steps() {
+        assert_eq!(max_validity_days(1_773_532_799), 398);
+        assert_eq!(max_validity_days(1_773_532_800), 200);
+        assert_eq!(max_validity_days(1_804_982_400), 100);
+        assert_eq!(max_validity_days(1_868_918_400), 47);
+    }
+
+    #[test]
+    fn requests_that_no_tls_certificate_may_have_are_rejected() {
+        // A P-256 SubjectPublicKeyInfo header with a dummy point.
+        let mut spki = vec![
+            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04,
+        ];
+        spki.extend_from_slice(&[7; 64]);
+        let good = Request {
+            subject: vec![0x30, 0x00],
+            spki,
+            dns_names: vec!["www.example.test".into(), "*.example.test".into()],
+            ip_addresses: Vec::new(),
+            validity_days: 90,
+            key_usage: default_key_usage(),
+            extended_key_usage: default_eku(),
+            ocsp_url: Some("http://ocsp.example.test/".into()),
+            ca_issuers_url: None,
+            policies: default_policies(),
+        };
+        let now = 1_796_400_000; // 2026-12-04
+        assert_eq!(good.check(now), Ok(()));
+        let with = |change: &dyn Fn(&mut Request)| {
+            let mut request = good.clone();
+            change(&mut request);
+            request.check(now)
+        };
+        for name in ["bad name!", "", "*.", "-a.test", "a..test", "x.*.test"] {
+            assert!(
+                with(&|r| r.dns_names = vec![name.into()]).is_err(),
+                "{name:?}"
+            );
+        }
+        assert!(with(&|r| r.dns_names.clear()).is_err());
+        assert!(with(&|r| r.key_usage.push("keyCertSign".into())).is_err());
+        assert!(with(&|r| r.ocsp_url = Some("not a url".into())).is_err());
+        assert!(with(&|r| r.validity_days = 201).is_err());
+        assert!(with(&|r| r.validity_days = 0).is_err());
+        // An Ed25519 key (1.3.101.112) is not allowed.
+        assert!(
+            with(&|r| r.spki = vec![
+                0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 1, 2, 3, 4,
+                5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+                27, 28, 29, 30, 31, 32
+            ])
+            .is_err()
+        );
     }
 
     #[test]

@@ -476,6 +476,25 @@ impl<'a> CertificateLayout<'a> {
         out
     }
 
+    /// Tests whether basicConstraints says cA TRUE (RFC 5280 4.2.1.9).
+    pub fn is_ca(&self) -> bool {
+        const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+        let Some(extension) = self.extension(BASIC_CONSTRAINTS) else {
+            return false;
+        };
+        let layer = Layer::Extension(extension.index);
+        let mut outer = DerReader::new(
+            extension.value.content,
+            extension.value.content_offset(),
+            layer,
+        );
+        let Ok(sequence) = outer.expect(TAG_SEQUENCE, "BasicConstraints") else {
+            return false;
+        };
+        let mut r = sequence.reader(layer);
+        matches!(r.optional(TAG_BOOLEAN, "cA"), Ok(Some(flag)) if flag.content != [0x00])
+    }
+
     /// Tests whether extKeyUsage names id-kp-precertificateSigning, which
     /// makes this a Precertificate Signing Certificate (RFC 6962 3.1).
     pub fn has_precert_signing_purpose(&self) -> bool {
