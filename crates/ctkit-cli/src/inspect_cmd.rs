@@ -21,9 +21,10 @@ pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
     };
     let blocks = match load_blocks(file) {
         Ok(blocks) => blocks,
-        // Bytes that are neither PEM nor DER may be a TLS SCT list.
+        // Bytes that are neither PEM nor DER may be a TLS SCT list; when
+        // they do not decode as one either, the PEM and DER error says more.
         Err(e) => match crate::read_input(file) {
-            Ok(data) if !data.is_empty() && data.first() != Some(&0x30) => {
+            Ok(data) if ctkit::sct::SctList::from_tls_extension(&data).is_ok() => {
                 vec![ctkit::input::Block {
                     label: None,
                     der: data,
