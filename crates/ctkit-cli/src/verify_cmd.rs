@@ -18,8 +18,16 @@ use crate::{Format, is_certificate, is_stdin, load_blocks, report};
 pub struct VerifyArgs {
     /// Certificates to verify, DER or PEM. In PEM, the certificate after
     /// the first is taken as its issuer unless --issuer is given.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "connect", conflicts_with = "connect")]
     pub files: Vec<PathBuf>,
+    /// Connect to a TLS server (HOST:PORT), ask for SCTs and a stapled OCSP
+    /// response in a TLS 1.2 handshake, and verify the SCTs of all three
+    /// delivery paths for the certificate it presents.
+    #[arg(long, conflicts_with_all = ["tls_scts", "ocsp"])]
+    pub connect: Option<String>,
+    /// The server name to send (SNI) with --connect; default: HOST.
+    #[arg(long, requires = "connect")]
+    pub servername: Option<String>,
     /// The issuer's certificate (DER or PEM; the first certificate is used).
     #[arg(long)]
     pub issuer: Option<PathBuf>,
@@ -253,36 +261,204 @@ fn add_paths_and_policy(
     let path = args.files.first().ok_or("no certificate file")?;
     let blocks = load_blocks(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let leaf = blocks.first().ok_or("no certificate in input")?;
-    let layout = CertificateLayout::parse(&leaf.der).map_err(|e| format!("certificate: {e}"))?;
-    if let Some(tls) = &args.tls_scts {
-        let data = crate::read_input(tls).map_err(|e| format!("{}: {e}", tls.display()))?;
-        let list = ctkit::sct::SctList::from_tls_extension(&data)
-            .map_err(|e| format!("{}: {e}", tls.display()))?;
-        report.tls_scts = verifier.verify_x509_entry(&leaf.der, &list.scts);
+    let tls = match &args.tls_scts {
+        Some(tls) => Some((
+            tls.display().to_string(),
+            crate::read_input(tls).map_err(|e| format!("{}: {e}", tls.display()))?,
+        )),
+        None => None,
+    };
+    let ocsp = match &args.ocsp {
+        Some(ocsp) => {
+            let data = crate::read_input(ocsp).map_err(|e| format!("{}: {e}", ocsp.display()))?;
+            let der = ctkit::input::read_blocks(&data)
+                .ok()
+                .and_then(|b| b.into_iter().next())
+                .map_or(data, |b| b.der);
+            Some((ocsp.display().to_string(), der))
+        }
+        None => None,
+    };
+    add_paths(
+        report,
+        &leaf.der,
+        tls.as_ref().map(|(n, d)| (n.as_str(), d.as_slice())),
+        ocsp.as_ref().map(|(n, d)| (n.as_str(), d.as_slice())),
+        args.policy,
+        verifier,
+        logs,
+        now_ms,
+    )
+}
+
+/// The most a server's first flight may take, certificates included.
+const MAX_FLIGHT_BYTES: usize = 1 << 20;
+
+/// Reads a server's TLS 1.2 first flight and verifies its SCTs.
+fn verify_connection(
+    target: &str,
+    args: &VerifyArgs,
+    verifier: &Verifier<'_>,
+    logs: &LogList,
+    now_ms: u64,
+) -> FileReport {
+    let flight = match fetch_flight(target, args.servername.as_deref()) {
+        Ok(flight) => flight,
+        Err(e) => return FileReport::failed(target, e),
+    };
+    let blocks: Vec<Block> = flight
+        .certificates
+        .iter()
+        .map(|der| Block {
+            label: None,
+            der: der.clone(),
+        })
+        .collect();
+    let issuer = match &args.issuer {
+        Some(path) => match load_blocks(path) {
+            Ok(blocks) => Some((path.display().to_string(), blocks)),
+            Err(e) => {
+                return FileReport::failed(target, format!("--issuer {}: {e}", path.display()));
+            }
+        },
+        None => None,
+    };
+    let mut report = verify_blocks(
+        verifier,
+        target,
+        &blocks,
+        issuer.as_ref().map(|(s, b)| (s.as_str(), b.as_slice())),
+        true,
+    );
+    if report.error.is_some() {
+        return report;
     }
-    if let Some(ocsp) = &args.ocsp {
-        let data = crate::read_input(ocsp).map_err(|e| format!("{}: {e}", ocsp.display()))?;
-        let der = ctkit::input::read_blocks(&data)
-            .ok()
-            .and_then(|b| b.into_iter().next())
-            .map_or(data, |b| b.der);
-        let found =
-            ctkit::ocsp::scts_in_response(&der).map_err(|e| format!("{}: {e}", ocsp.display()))?;
+    let Some(leaf) = flight.certificates.first() else {
+        return FileReport::failed(target, "the server sent no certificate".into());
+    };
+    let result = add_paths(
+        &mut report,
+        leaf,
+        flight.sct_list.as_deref().map(|d| ("the TLS extension", d)),
+        flight
+            .ocsp_response
+            .as_deref()
+            .map(|d| ("the stapled OCSP response", d)),
+        args.policy,
+        verifier,
+        logs,
+        now_ms,
+    );
+    if let Err(e) = result {
+        report.error = Some(e);
+    }
+    let mut notes = Vec::new();
+    if flight.sct_list.is_none() {
+        notes.push("the server sent no SCT extension");
+    }
+    if flight.ocsp_response.is_none() {
+        notes.push("the server stapled no OCSP response");
+    }
+    if !notes.is_empty() {
+        let joined = notes.join("; ");
+        report.note = Some(match report.note.take() {
+            Some(note) => format!("{note}; {joined}"),
+            None => joined,
+        });
+    }
+    report
+}
+
+/// Sends a ClientHello to `target` and reads until ServerHelloDone.
+fn fetch_flight(
+    target: &str,
+    servername: Option<&str>,
+) -> Result<ctkit::tls::ServerFlight, String> {
+    use std::io::{Read as _, Write as _};
+    use std::net::ToSocketAddrs as _;
+    let timeout = std::time::Duration::from_secs(10);
+    let address = target
+        .to_socket_addrs()
+        .map_err(|e| format!("{target}: {e}; give HOST:PORT"))?
+        .next()
+        .ok_or_else(|| format!("{target}: no address"))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
+        .map_err(|e| format!("cannot connect to {target}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .map_err(|e| format!("{target}: {e}"))?;
+    let host = target.rsplit_once(':').map_or(target, |(host, _)| host);
+    let name = servername
+        .unwrap_or(host)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    // The client random needs no secrecy: the handshake is never finished.
+    let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+    let hello = ctkit::tls::client_hello(Some(name), ctkit::x509::sha256(seed.as_bytes()));
+    stream
+        .write_all(&hello)
+        .map_err(|e| format!("{target}: cannot send the ClientHello: {e}"))?;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 16384];
+    loop {
+        let n = stream
+            .read(&mut buffer)
+            .map_err(|e| format!("{target}: reading the handshake: {e}"))?;
+        if n == 0 {
+            return Err(format!(
+                "{target}: the server closed the connection before ServerHelloDone"
+            ));
+        }
+        received.extend_from_slice(buffer.get(..n).unwrap_or_default());
+        if received.len() > MAX_FLIGHT_BYTES {
+            return Err(format!("{target}: the server's first flight is over 1 MiB"));
+        }
+        match ctkit::tls::read_server_flight(&received) {
+            Ok(Some(flight)) => return Ok(flight),
+            Ok(None) => {}
+            Err(e) => return Err(format!("{target}: {e}")),
+        }
+    }
+}
+
+/// Verifies the SCTs of a TLS extension and of an OCSP response (each
+/// named for messages) as x509_entry SCTs of `leaf`, and judges the policy
+/// on the embedded SCTs.
+#[allow(clippy::too_many_arguments, reason = "one call per delivery source")]
+fn add_paths(
+    report: &mut FileReport,
+    leaf: &[u8],
+    tls: Option<(&str, &[u8])>,
+    ocsp: Option<(&str, &[u8])>,
+    policy: Option<crate::issue_cmd::PolicyName>,
+    verifier: &Verifier<'_>,
+    logs: &LogList,
+    now_ms: u64,
+) -> Result<(), String> {
+    let layout = CertificateLayout::parse(leaf).map_err(|e| format!("certificate: {e}"))?;
+    if let Some((name, data)) = tls {
+        let list =
+            ctkit::sct::SctList::from_tls_extension(data).map_err(|e| format!("{name}: {e}"))?;
+        report.tls_scts = verifier.verify_x509_entry(leaf, &list.scts);
+    }
+    if let Some((name, der)) = ocsp {
+        let found = ctkit::ocsp::scts_in_response(der).map_err(|e| format!("{name}: {e}"))?;
         let serial = layout.serial.content;
         match found.iter().find(|f| f.serial == serial) {
             Some(single) => {
-                report.ocsp_scts = verifier.verify_x509_entry(&leaf.der, &single.list.scts);
+                report.ocsp_scts = verifier.verify_x509_entry(leaf, &single.list.scts);
             }
+            None if found.is_empty() => {}
             None => {
                 return Err(format!(
-                    "{}: no single response with SCTs is about serial {}",
-                    ocsp.display(),
+                    "{name}: no single response with SCTs is about serial {}",
                     hex::encode(serial)
                 ));
             }
         }
     }
-    if let Some(policy) = args.policy {
+    if let Some(policy) = policy {
         let (Some(not_before), Some(not_after)) = (layout.not_before_ms(), layout.not_after_ms())
         else {
             return Err("the certificate's validity cannot be read".into());
@@ -366,6 +542,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         }
     };
     if (args.tls_scts.is_some() || args.ocsp.is_some() || args.policy.is_some())
+        && args.connect.is_none()
         && args.files.len() != 1
     {
         report("--tls-scts, --ocsp and --policy take one certificate file");
@@ -435,7 +612,9 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     };
 
     let mut reports = reports;
-    if let Some(first) = reports.first_mut()
+    if let Some(target) = &args.connect {
+        reports = vec![verify_connection(target, args, &verifier, &logs, now_ms)];
+    } else if let Some(first) = reports.first_mut()
         && first.error.is_none()
         && let Err(e) = add_paths_and_policy(first, args, &verifier, &logs, now_ms)
     {

@@ -37,6 +37,9 @@ pub enum Layer {
     DigitallySigned,
     /// An OCSP response and the structures inside it (RFC 6960 4.2.1).
     OcspResponse,
+    /// A TLS server's first flight of records and handshake messages
+    /// (RFC 5246 6.2 and 7.4).
+    TlsHandshake,
 }
 
 impl fmt::Display for Layer {
@@ -56,6 +59,7 @@ impl fmt::Display for Layer {
             Layer::ExtraData => f.write_str("extra_data"),
             Layer::DigitallySigned => f.write_str("digitally-signed"),
             Layer::OcspResponse => f.write_str("OCSPResponse"),
+            Layer::TlsHandshake => f.write_str("TLS handshake"),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod sct;
 pub mod sth;
 pub mod submission;
 pub mod summary;
+pub mod tls;
 pub mod verify;
 pub mod x509;
 

@@ -209,6 +209,8 @@ pub struct Ca {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub csr: PathBuf,
+    /// The CSR's private key, PKCS#8 PEM.
+    pub leaf_key: PathBuf,
     pub root_pem: String,
 }
 
@@ -236,10 +238,13 @@ pub fn make_ca(dir: &Path, name: &str) -> Ca {
         request.serialize_request(&leaf_key).unwrap().pem().unwrap(),
     )
     .unwrap();
+    let leaf_key_path = dir.join("leaf.key");
+    std::fs::write(&leaf_key_path, leaf_key.serialize_pem()).unwrap();
     Ca {
         cert,
         key: key_path,
         csr,
+        leaf_key: leaf_key_path,
         root_pem: ca.pem(),
     }
 }
