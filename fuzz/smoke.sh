@@ -15,7 +15,7 @@ fi
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$fuzz_dir/.."
 
-targets=(certificate sct_list log_list input lint log_entry chain api_json issue_input)
+targets=(certificate sct_list log_list input lint log_entry chain api_json issue_input tls_flight)
 
 for target in "${targets[@]}"; do
     # New inputs go to a scratch corpus, so the committed seeds stay as they are.

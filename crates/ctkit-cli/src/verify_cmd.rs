@@ -87,9 +87,14 @@ pub struct FileReport {
     /// SCTs from an OCSP response, verified as x509_entry SCTs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ocsp_scts: Vec<SctResult>,
-    /// The CT policy evaluation, with --policy.
+    /// The CT policy evaluation of the embedded SCTs, with --policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyReport>,
+    /// The CT policy evaluation of the SCTs delivered by TLS or OCSP, with
+    /// --policy when there are such SCTs. Either evaluation passing makes
+    /// the certificate compliant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_tls_ocsp: Option<PolicyReport>,
     /// A remark on the result, such as a missing SCT list, which exits 1
     /// like any other certificate whose SCTs do not all verify.
     pub note: Option<String>,
@@ -122,6 +127,7 @@ impl FileReport {
             tls_scts: Vec::new(),
             ocsp_scts: Vec::new(),
             policy: None,
+            policy_tls_ocsp: None,
             note: None,
             error: Some(error),
         }
@@ -142,7 +148,9 @@ impl FileReport {
             2
         } else if self.all_scts().next().is_none()
             || self.all_scts().any(|s| s.status != SctStatus::Valid)
-            || self.policy.as_ref().is_some_and(|p| !p.compliant)
+            || self.policy.as_ref().is_some_and(|p| {
+                !p.compliant && !self.policy_tls_ocsp.as_ref().is_some_and(|d| d.compliant)
+            })
         {
             1
         } else {
@@ -244,6 +252,7 @@ pub fn verify_blocks(
         tls_scts: Vec::new(),
         ocsp_scts: Vec::new(),
         policy: None,
+        policy_tls_ocsp: None,
         note,
         error: None,
     }
@@ -463,36 +472,48 @@ fn add_paths(
         else {
             return Err("the certificate's validity cannot be read".into());
         };
-        let candidates: Vec<ctkit::policy::SctCandidate> = report
-            .scts
-            .iter()
-            .filter(|s| s.status == SctStatus::Valid)
-            .filter_map(|s| {
-                let id = ctkit::api::decode_hash("log_id", s.log_id.as_deref()?).ok()?;
-                Some(ctkit::policy::SctCandidate {
-                    log_id: ctkit::sct::LogId(id),
-                    timestamp_ms: s.timestamp?,
+        let candidates = |scts: &[&SctResult]| -> Vec<ctkit::policy::SctCandidate> {
+            scts.iter()
+                .filter(|s| s.status == SctStatus::Valid)
+                .filter_map(|s| {
+                    let id = ctkit::api::decode_hash("log_id", s.log_id.as_deref()?).ok()?;
+                    Some(ctkit::policy::SctCandidate {
+                        log_id: ctkit::sct::LogId(id),
+                        timestamp_ms: s.timestamp?,
+                    })
                 })
-            })
-            .collect();
-        let evaluation = ctkit::policy::evaluate(
-            policy.policy(),
-            not_before,
-            not_after,
-            &candidates,
-            logs,
-            now_ms,
-        );
-        report.policy = Some(PolicyReport {
-            policy: policy.policy().to_string(),
-            compliant: evaluation.compliant,
-            rule: evaluation.rule.to_owned(),
-            required: evaluation.required,
-            counted: evaluation.counted,
-            operators: evaluation.operators,
-            reasons: evaluation.reasons,
-            at: now_ms,
-        });
+                .collect()
+        };
+        let judge = |scts: &[ctkit::policy::SctCandidate], not_after: u64| {
+            let evaluation =
+                ctkit::policy::evaluate(policy.policy(), not_before, not_after, scts, logs, now_ms);
+            PolicyReport {
+                policy: policy.policy().to_string(),
+                compliant: evaluation.compliant,
+                rule: evaluation.rule.to_owned(),
+                required: evaluation.required,
+                counted: evaluation.counted,
+                operators: evaluation.operators,
+                reasons: evaluation.reasons,
+                at: now_ms,
+            }
+        };
+        let embedded: Vec<&SctResult> = report.scts.iter().collect();
+        report.policy = Some(judge(&candidates(&embedded), not_after));
+        let delivered: Vec<&SctResult> = report.tls_scts.iter().chain(&report.ocsp_scts).collect();
+        if !delivered.is_empty() {
+            // SCTs delivered by TLS or OCSP need two, whatever the
+            // certificate's lifetime: the count a short lifetime gets, with
+            // the same operator, state and RFC 6962 rules.
+            // NOTE: both policies state this for TLS and OCSP delivery; the
+            // dated rule set is still chosen by the issuance time.
+            let mut judged = judge(
+                &candidates(&delivered),
+                not_before.saturating_add(86_400_000),
+            );
+            judged.rule = format!("{} (SCTs delivered by TLS or OCSP)", judged.rule);
+            report.policy_tls_ocsp = Some(judged);
+        }
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ pub fn render(r: &FileReport) -> String {
     if total > 0 {
         let _ = writeln!(out, "  result: {valid} of {total} SCTs valid");
     }
-    if let Some(p) = &r.policy {
+    for p in r.policy.iter().chain(&r.policy_tls_ocsp) {
         let verdict = if p.compliant {
             "compliant"
         } else {

@@ -251,6 +251,10 @@ fn connect_verifies_all_three_delivery_paths() {
     assert_eq!(doc["tls_scts"][0]["status"], "valid", "{doc}");
     assert_eq!(doc["ocsp_scts"][0]["status"], "valid", "{doc}");
     assert_eq!(doc["policy"]["compliant"], true, "{doc}");
+    // The TLS and OCSP SCTs come from one log, which counts once: that
+    // path alone is not compliant, but the embedded SCTs are.
+    assert_eq!(doc["policy_tls_ocsp"]["compliant"], false, "{doc}");
+    assert_eq!(doc["policy_tls_ocsp"]["counted"], 1, "{doc}");
     drop(server);
 
     // A server whose TLS SCT has a flipped signature byte.
