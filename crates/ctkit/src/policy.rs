@@ -5,8 +5,10 @@
 //! [`select`] picks a smallest compliant subset of them, as an issuing CA
 //! needs before it embeds SCTs. Both are pure functions: the log list and the
 //! time of check are arguments, so an old certificate can be judged at a time
-//! when it was valid. Only embedded SCTs are covered, not SCTs delivered by
-//! TLS or OCSP.
+//! when it was valid. The rules are those for embedded SCTs. For SCTs
+//! delivered by TLS or OCSP, which need two whatever the lifetime, `ctkit
+//! verify` passes a one-day lifetime so that the same operator, state and
+//! RFC 6962 rules apply with that count.
 //!
 //! # Rule sets
 //!
