@@ -56,8 +56,10 @@ pub struct VerifyArgs {
     /// extension 1.3.6.1.4.1.11129.2.4.5. Takes one certificate file.
     #[arg(long)]
     pub ocsp: Option<PathBuf>,
-    /// Also judge the embedded SCTs under a CT policy, at the --at time or
-    /// now, by the rules in force when the certificate was issued.
+    /// Also judge the SCTs under a CT policy, at the --at time or now, by
+    /// the rules in force when the certificate was issued: the embedded
+    /// ones, and those of --tls-scts, --ocsp or --connect apart. Takes one
+    /// certificate file.
     #[arg(long, value_enum)]
     pub policy: Option<crate::issue_cmd::PolicyName>,
 }
@@ -267,6 +269,12 @@ fn add_paths_and_policy(
     logs: &LogList,
     now_ms: u64,
 ) -> Result<(), String> {
+    if lacks_issuer(report) {
+        skip_embedded(
+            report,
+            "no issuer certificate; pass --issuer or append it to the PEM file",
+        );
+    }
     let path = args.files.first().ok_or("no certificate file")?;
     let blocks = load_blocks(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let leaf = blocks.first().ok_or("no certificate in input")?;
@@ -298,6 +306,21 @@ fn add_paths_and_policy(
         logs,
         now_ms,
     )
+}
+
+/// Tests whether verification stopped only for want of an issuer, which
+/// the x509_entry SCTs of TLS and OCSP do not need.
+fn lacks_issuer(report: &FileReport) -> bool {
+    report
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with("no issuer"))
+}
+
+/// Goes on without the embedded SCTs, saying why.
+fn skip_embedded(report: &mut FileReport, reason: &str) {
+    report.error = None;
+    report.note = Some(format!("embedded SCTs not verified: {reason}"));
 }
 
 /// The most a server's first flight may take, certificates included.
@@ -339,6 +362,16 @@ fn verify_connection(
         issuer.as_ref().map(|(s, b)| (s.as_str(), b.as_slice())),
         true,
     );
+    let delivered = flight.sct_list.is_some() || flight.ocsp_response.is_some();
+    if lacks_issuer(&report) {
+        let reason =
+            "the server sent no issuer certificate; pass --issuer to verify the embedded SCTs";
+        if delivered {
+            skip_embedded(&mut report, reason);
+        } else {
+            report.error = Some(reason.into());
+        }
+    }
     if report.error.is_some() {
         return report;
     }
@@ -388,45 +421,59 @@ fn fetch_flight(
     let timeout = std::time::Duration::from_secs(10);
     let address = target
         .to_socket_addrs()
-        .map_err(|e| format!("{target}: {e}; give HOST:PORT"))?
+        .map_err(|e| format!("{e}; give HOST:PORT"))?
         .next()
-        .ok_or_else(|| format!("{target}: no address"))?;
+        .ok_or_else(|| "no address for it".to_owned())?;
     let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
         .map_err(|e| format!("cannot connect to {target}: {e}"))?;
     stream
         .set_read_timeout(Some(timeout))
         .and_then(|()| stream.set_write_timeout(Some(timeout)))
-        .map_err(|e| format!("{target}: {e}"))?;
+        .map_err(|e| e.to_string())?;
     let host = target.rsplit_once(':').map_or(target, |(host, _)| host);
     let name = servername
         .unwrap_or(host)
         .trim_start_matches('[')
         .trim_end_matches(']');
+    if name.is_empty() || name.len() > 253 || !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!(
+            "--servername {name:?} is not a host name (RFC 6066 3)"
+        ));
+    }
     // The client random needs no secrecy: the handshake is never finished.
     let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
     let hello = ctkit::tls::client_hello(Some(name), ctkit::x509::sha256(seed.as_bytes()));
     stream
         .write_all(&hello)
-        .map_err(|e| format!("{target}: cannot send the ClientHello: {e}"))?;
+        .map_err(|e| format!("cannot send the ClientHello: {e}"))?;
     let mut received = Vec::new();
     let mut buffer = [0u8; 16384];
+    let deadline = std::time::Instant::now() + 3 * timeout;
     loop {
-        let n = stream
-            .read(&mut buffer)
-            .map_err(|e| format!("{target}: reading the handshake: {e}"))?;
-        if n == 0 {
+        if std::time::Instant::now() > deadline {
             return Err(format!(
-                "{target}: the server closed the connection before ServerHelloDone"
+                "the server's first flight took longer than {} s",
+                3 * timeout.as_secs()
             ));
+        }
+        let n = stream.read(&mut buffer).map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => format!(
+                "the server sent nothing for {} s while the handshake was incomplete",
+                timeout.as_secs()
+            ),
+            _ => format!("reading the handshake: {e}"),
+        })?;
+        if n == 0 {
+            return Err("the server closed the connection before ServerHelloDone".into());
         }
         received.extend_from_slice(buffer.get(..n).unwrap_or_default());
         if received.len() > MAX_FLIGHT_BYTES {
-            return Err(format!("{target}: the server's first flight is over 1 MiB"));
+            return Err("the server's first flight is over 1 MiB".into());
         }
         match ctkit::tls::read_server_flight(&received) {
             Ok(Some(flight)) => return Ok(flight),
             Ok(None) => {}
-            Err(e) => return Err(format!("{target}: {e}")),
+            Err(e) => return Err(e.to_string()),
         }
     }
 }
@@ -458,12 +505,15 @@ fn add_paths(
             Some(single) => {
                 report.ocsp_scts = verifier.verify_x509_entry(leaf, &single.list.scts);
             }
-            None if found.is_empty() => {}
             None => {
-                return Err(format!(
-                    "{name}: no single response with SCTs is about serial {}",
+                let note = format!(
+                    "{name} has no SCTs for serial {}, so it is not this certificate's response",
                     hex::encode(serial)
-                ));
+                );
+                report.note = Some(match report.note.take() {
+                    Some(earlier) => format!("{earlier}; {note}"),
+                    None => note,
+                });
             }
         }
     }
@@ -507,11 +557,45 @@ fn add_paths(
             // the same operator, state and RFC 6962 rules.
             // NOTE: both policies state this for TLS and OCSP delivery; the
             // dated rule set is still chosen by the issuance time.
-            let mut judged = judge(
-                &candidates(&delivered),
-                not_before.saturating_add(86_400_000),
-            );
+            // Unlike embedded SCTs, these count only from logs Qualified,
+            // Usable or ReadOnly at the time of check: a Retired log's SCTs
+            // no longer serve in a handshake or a staple.
+            let mut excluded = Vec::new();
+            let accepted: Vec<ctkit::policy::SctCandidate> = candidates(&delivered)
+                .into_iter()
+                .filter(|c| {
+                    let Some(log) = logs.find(&c.log_id) else {
+                        return true;
+                    };
+                    let state = log.state.as_ref();
+                    let over = state.is_some_and(|state| {
+                        matches!(state.name.as_str(), "retired" | "rejected" | "pending")
+                            && state.timestamp_ms.is_none_or(|t| t <= now_ms)
+                    });
+                    if over {
+                        excluded.push(format!(
+                            "the SCT from {} does not count: the log is {} at the time of check, \
+                             and SCTs delivered by TLS or OCSP count only from Qualified, Usable \
+                             or ReadOnly logs",
+                            log.description,
+                            state.map_or("", |s| s.name.as_str())
+                        ));
+                    }
+                    !over
+                })
+                .collect();
+            let mut judged = judge(&accepted, not_before.saturating_add(86_400_000));
             judged.rule = format!("{} (SCTs delivered by TLS or OCSP)", judged.rule);
+            let (required, counted) = (judged.required, judged.counted);
+            for reason in &mut judged.reasons {
+                if reason.starts_with("a lifetime of") {
+                    *reason = format!(
+                        "SCTs delivered by TLS or OCSP need {required} from distinct logs, \
+                         whatever the certificate's lifetime, but {counted} count"
+                    );
+                }
+            }
+            judged.reasons.extend(excluded);
             report.policy_tls_ocsp = Some(judged);
         }
     }
@@ -636,7 +720,8 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     if let Some(target) = &args.connect {
         reports = vec![verify_connection(target, args, &verifier, &logs, now_ms)];
     } else if let Some(first) = reports.first_mut()
-        && first.error.is_none()
+        && (first.error.is_none()
+            || (lacks_issuer(first) && (args.tls_scts.is_some() || args.ocsp.is_some())))
         && let Err(e) = add_paths_and_policy(first, args, &verifier, &logs, now_ms)
     {
         first.error = Some(e);

@@ -91,11 +91,67 @@ fn ocsp_response_for_another_certificate_is_named() {
         "--ocsp",
         &testdata("sct_raw/ocsp/resp-sct-extension_swisssign-2019.der"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    let text = String::from_utf8_lossy(&out.stderr);
+    // The staple is set aside with a note; the embedded SCTs still count.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("has no SCTs for serial"), "{text}");
+    assert!(text.contains("2 of 2 SCTs valid"), "{text}");
+}
+
+/// SCTs over the whole certificate need no issuer; the embedded ones are
+/// then left unverified, with a note.
+#[test]
+fn tls_scts_verify_without_an_issuer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = sct_list_file(tmp.path(), "sct_raw/x509_entry/2017_ritter-vg_skydiver.sct");
+    let out = ctkit(&[
+        "verify",
+        &testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.cert.pem"),
+        "--tls-scts",
+        &list,
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["tls_scts"][0]["status"], "valid", "{doc}");
     assert!(
-        text.contains("no single response with SCTs is about serial"),
-        "{text}"
+        doc["note"]
+            .as_str()
+            .unwrap()
+            .contains("embedded SCTs not verified"),
+        "{doc}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{doc}");
+}
+
+/// A log that is no longer usable gives SCTs that do not count when they
+/// come by TLS: Skydiver is in no usable state in the compiled-in list.
+#[test]
+fn delivered_scts_need_a_usable_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = sct_list_file(tmp.path(), "sct_raw/x509_entry/2017_ritter-vg_skydiver.sct");
+    let out = ctkit(&[
+        "verify",
+        &testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.cert.pem"),
+        "--issuer",
+        &testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.issuer.pem"),
+        "--tls-scts",
+        &list,
+        "--policy",
+        "chrome",
+        "--at",
+        "2025-12-13T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let delivered = &doc["policy_tls_ocsp"];
+    assert_eq!(delivered["compliant"], false, "{doc}");
+    let reasons = delivered["reasons"].to_string();
+    assert!(reasons.contains("does not count: the log is"), "{reasons}");
+    assert!(
+        reasons.contains("whatever the certificate's lifetime"),
+        "{reasons}"
     );
 }
 

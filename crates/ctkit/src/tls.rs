@@ -113,8 +113,17 @@ pub fn read_server_flight(data: &[u8]) -> Result<Option<ServerFlight>, DecodeErr
     while r.remaining() >= 5 {
         let at = r.offset();
         let kind = r.u8("record type")?;
-        let _version = r.u16("record version")?;
+        let version = r.u16("record version")?;
         let length = usize::from(r.u16("record length")?);
+        // Content types 20 to 23 and major version 3 (RFC 5246 6.2.1):
+        // anything else is not TLS at all, however long it claims to be.
+        if !(20..=23).contains(&kind) || version >> 8 != 3 {
+            return Err(error(
+                at,
+                "record type",
+                ErrorKind::InvalidValue("not a TLS record: the server does not speak TLS here"),
+            ));
+        }
         if r.remaining() < length {
             break;
         }
@@ -328,6 +337,14 @@ mod tests {
         // An alert after the flight is not an error either.
         data.extend_from_slice(&[RECORD_ALERT, 3, 3, 0, 2, 2, 40]);
         assert_eq!(read_server_flight(&data).ok().flatten(), flight);
+    }
+
+    #[test]
+    fn non_tls_answers_are_named_at_once() {
+        let err = read_server_flight(b"HELLO THIS IS NOT TLS").err();
+        assert_eq!(err.map(|e| (e.field, e.offset)), Some(("record type", 0)));
+        let err = read_server_flight(b"HTTP/1.1 400 Bad Request\r\n").err();
+        assert!(err.is_some());
     }
 
     #[test]
