@@ -98,21 +98,26 @@ fn ocsp_response_for_another_certificate_is_named() {
     assert!(text.contains("2 of 2 SCTs valid"), "{text}");
 }
 
+/// Verifies the ritter.vg certificate with its Skydiver SCT delivered by
+/// TLS, in JSON.
+fn verify_ritter_over_tls(extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = sct_list_file(tmp.path(), "sct_raw/x509_entry/2017_ritter-vg_skydiver.sct");
+    let cert = testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.cert.pem");
+    let mut args = vec!["verify", &cert, "--tls-scts", &list, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = ctkit(&args);
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
 /// SCTs over the whole certificate need no issuer; the embedded ones are
 /// then left unverified, with a note.
 #[test]
 fn tls_scts_verify_without_an_issuer() {
-    let tmp = tempfile::tempdir().unwrap();
-    let list = sct_list_file(tmp.path(), "sct_raw/x509_entry/2017_ritter-vg_skydiver.sct");
-    let out = ctkit(&[
-        "verify",
-        &testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.cert.pem"),
-        "--tls-scts",
-        &list,
-        "--format",
-        "json",
-    ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, doc) = verify_ritter_over_tls(&[]);
     assert_eq!(doc["tls_scts"][0]["status"], "valid", "{doc}");
     assert!(
         doc["note"]
@@ -121,30 +126,22 @@ fn tls_scts_verify_without_an_issuer() {
             .contains("embedded SCTs not verified"),
         "{doc}"
     );
-    assert_eq!(out.status.code(), Some(0), "{doc}");
+    assert_eq!(code, Some(0), "{doc}");
 }
 
 /// A log that is no longer usable gives SCTs that do not count when they
 /// come by TLS: Skydiver is in no usable state in the compiled-in list.
 #[test]
 fn delivered_scts_need_a_usable_log() {
-    let tmp = tempfile::tempdir().unwrap();
-    let list = sct_list_file(tmp.path(), "sct_raw/x509_entry/2017_ritter-vg_skydiver.sct");
-    let out = ctkit(&[
-        "verify",
-        &testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.cert.pem"),
+    let issuer = testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.issuer.pem");
+    let (_, doc) = verify_ritter_over_tls(&[
         "--issuer",
-        &testdata("sct_raw/x509_entry/2017_ritter-vg_skydiver.issuer.pem"),
-        "--tls-scts",
-        &list,
+        &issuer,
         "--policy",
         "chrome",
         "--at",
         "2025-12-13T00:00:00Z",
-        "--format",
-        "json",
     ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let delivered = &doc["policy_tls_ocsp"];
     assert_eq!(delivered["compliant"], false, "{doc}");
     let reasons = delivered["reasons"].to_string();
