@@ -118,11 +118,12 @@ pub fn read_server_flight(data: &[u8]) -> Result<Option<ServerFlight>, DecodeErr
         // Content types 20 to 23 and major version 3 (RFC 5246 6.2.1):
         // anything else is not TLS at all, however long it claims to be.
         if !(20..=23).contains(&kind) || version >> 8 != 3 {
-            return Err(error(
+            stopper = Some(error(
                 at,
                 "record type",
                 ErrorKind::InvalidValue("not a TLS record: the server does not speak TLS here"),
             ));
+            break;
         }
         if r.remaining() < length {
             break;
@@ -336,6 +337,21 @@ mod tests {
         assert_eq!(read_server_flight(&data).ok().flatten(), flight);
         // An alert after the flight is not an error either.
         data.extend_from_slice(&[RECORD_ALERT, 3, 3, 0, 2, 2, 40]);
+        assert_eq!(read_server_flight(&data).ok().flatten(), flight);
+    }
+
+    /// Found by fuzzing too: stray bytes after the flight that do not form
+    /// a TLS record header.
+    #[test]
+    fn stray_bytes_after_the_flight_do_not_matter() {
+        let mut data = record(&[
+            (SERVER_HELLO, server_hello(&[])),
+            (SERVER_HELLO_DONE, Vec::new()),
+        ]);
+        data.extend_from_slice(&[0x41, 0x42]);
+        let flight = read_server_flight(&data).ok().flatten();
+        assert!(flight.is_some());
+        data.extend_from_slice(&[22, 3, 3, 0, 0]);
         assert_eq!(read_server_flight(&data).ok().flatten(), flight);
     }
 
