@@ -101,9 +101,16 @@ fn kind_of(block: &ctkit::input::Block) -> Kind {
     if block.der.first() != Some(&0x30) {
         return Kind::SctList;
     }
-    if ctkit::x509::CertificateLayout::parse_lenient(&block.der).is_err()
-        && ctkit::ocsp::scts_in_response(&block.der).is_ok()
-    {
+    if ctkit::x509::CertificateLayout::parse_lenient(&block.der).is_ok() {
+        return Kind::Certificate;
+    }
+    // An OCSPResponse starts with its ENUMERATED responseStatus, where a
+    // certificate has its TBSCertificate SEQUENCE, so a broken response is
+    // still shown as one, with its fault located.
+    let first_inner = ctkit::der::parse_header(&block.der)
+        .ok()
+        .and_then(|(header, _)| block.der.get(header).copied());
+    if first_inner == Some(0x0a) || ctkit::ocsp::scts_in_response(&block.der).is_ok() {
         return Kind::Ocsp;
     }
     Kind::Certificate

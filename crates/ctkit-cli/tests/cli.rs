@@ -797,6 +797,17 @@ fn inspect_decodes_ocsp_and_tls_sct_lists() {
     );
     assert_eq!(text.matches("SerializedSCT #").count(), 4, "{text}");
 
+    // Cut short, it is still named an OCSP response, with the fault's layer.
+    let data = std::fs::read(&ocsp_file).expect("OCSP fixture");
+    let cut = scratch("truncated-ocsp.der", &data[..300]);
+    let truncated = ctkit(&["inspect", cut.to_str().expect("UTF-8")]);
+    assert_eq!(truncated.status.code(), Some(2));
+    assert!(
+        stderr(&truncated).contains("OCSPResponse: truncated"),
+        "{}",
+        stderr(&truncated)
+    );
+
     let tls_file = testdata("sct_raw/tls/serverhello_signed_certificate_timestamp_ext_2014.bin");
     let tls = ctkit(&["inspect", tls_file.to_str().unwrap()]);
     let text = stdout(&tls);
