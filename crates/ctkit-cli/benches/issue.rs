@@ -22,7 +22,7 @@ mod support;
 
 use std::time::Instant;
 
-use support::{ctkit, make_ca, start_logs, write_log_list};
+use support::{issue_command, make_ca, start_logs, write_log_list};
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -49,18 +49,8 @@ fn main() {
             let batch = parallel.min(count - done);
             let children: Vec<_> = (0..batch)
                 .map(|i| {
-                    ctkit()
-                        .arg("issue")
-                        .arg("--ca")
-                        .arg(&ca.cert)
-                        .arg("--ca-key")
-                        .arg(&ca.key)
-                        .arg("--csr")
-                        .arg(&ca.csr)
-                        .arg("--log-list")
-                        .arg(&list)
-                        .arg("--out")
-                        .arg(tmp.path().join(format!("out-{parallel}-{}", done + i)))
+                    let out = tmp.path().join(format!("out-{parallel}-{}", done + i));
+                    issue_command(&ca, &list, &out)
                         .stdout(std::process::Stdio::null())
                         .stderr(std::process::Stdio::null())
                         .spawn()

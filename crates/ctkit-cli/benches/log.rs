@@ -38,7 +38,7 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The server's peak resident memory, from /proc.
+/// Reads the server's peak resident memory from /proc.
 fn peak_rss_mib(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -48,7 +48,7 @@ fn peak_rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-/// The `percent`th percentile of sorted samples, nearest rank.
+/// Returns the `percent`th percentile of sorted samples, by nearest rank.
 fn percentile(sorted: &[Duration], percent: usize) -> Duration {
     sorted[(sorted.len() - 1) * percent / 100]
 }
@@ -80,8 +80,8 @@ fn add_chain_rate(server: &Server, chains: &Arc<Vec<Vec<Vec<u8>>>>, concurrency:
     })
 }
 
-/// The baseline a log without group commit has: one durable SQLite
-/// transaction per entry, on the same disk.
+/// Measures the baseline of a log without group commit: one durable
+/// SQLite transaction per entry, on the same disk.
 fn one_commit_per_entry_rate(dir: &std::path::Path, template: &[u8], count: usize) -> f64 {
     let store = SqliteStore::open(&dir.join("baseline.sqlite")).unwrap();
     let start = Instant::now();
@@ -91,7 +91,7 @@ fn one_commit_per_entry_rate(dir: &std::path::Path, template: &[u8], count: usiz
     count as f64 / start.elapsed().as_secs_f64()
 }
 
-/// A stored x509 entry for the `i`th copy of a real certificate; the
+/// Builds a stored x509 entry for the `i`th copy of a certificate. The
 /// timestamp makes every leaf distinct.
 fn entry(certificate: &[u8], i: u64) -> NewEntry {
     let leaf_input = MerkleTreeLeaf {

@@ -22,7 +22,7 @@ pub fn run(file: &Path, format: Format, log_lists: &[PathBuf]) -> ExitCode {
     let blocks = match load_blocks(file) {
         Ok(blocks) => blocks,
         // Bytes that are neither PEM nor DER may be a TLS SCT list; when
-        // they do not decode as one either, the PEM and DER error says more.
+        // they do not decode as one either, the PEM and DER error is clearer.
         Err(e) => match crate::read_input(file) {
             Ok(data) if ctkit::sct::SctList::from_tls_extension(&data).is_ok() => {
                 vec![ctkit::input::Block {
@@ -88,10 +88,10 @@ enum Kind {
     SctList,
 }
 
-/// Tells a certificate from an OCSP response and a TLS SCT list. PEM says
-/// what it holds; DER that parses as a certificate is one, and otherwise
-/// DER that decodes as an OCSP response is one. Bytes that do not start
-/// with a SEQUENCE are taken as an SCT list.
+/// Tells a certificate from an OCSP response and a TLS SCT list. A PEM
+/// label names the kind. DER that parses as a certificate is one, and DER
+/// that starts like an OCSPResponse or decodes as one is an OCSP response.
+/// Bytes that do not start with a SEQUENCE are taken as an SCT list.
 fn kind_of(block: &ctkit::input::Block) -> Kind {
     match block.label.as_deref() {
         Some("OCSP RESPONSE") => return Kind::Ocsp,

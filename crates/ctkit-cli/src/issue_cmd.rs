@@ -385,22 +385,13 @@ fn precert_entry(chain: &[Vec<u8>]) -> Result<PrecertEntry, Failure> {
         chain.first().map_or(&[][..], Vec::as_slice),
         "the precertificate",
     )?;
-    let issuer = parse(
-        chain.get(1).map_or(&[][..], Vec::as_slice),
-        "the precertificate's issuer",
-    )?;
-    if issuer.has_precert_signing_purpose() {
-        let final_issuer = parse(chain.get(2).map_or(&[][..], Vec::as_slice), "the CA")?;
-        Ok(PrecertEntry {
-            issuer_key_hash: final_issuer.key_hash(),
-            tbs_certificate: precert.precert_tbs_with_preissuer(&issuer),
-        })
-    } else {
-        Ok(PrecertEntry {
-            issuer_key_hash: issuer.key_hash(),
-            tbs_certificate: precert.precert_tbs(),
-        })
-    }
+    let rest: Vec<&[u8]> = chain.iter().skip(1).map(Vec::as_slice).collect();
+    let (issuer_key_hash, tbs_certificate) = ctkit::submission::precert_entry(&precert, &rest)
+        .map_err(|e| input(format!("the precertificate's chain: {e}")))?;
+    Ok(PrecertEntry {
+        issuer_key_hash,
+        tbs_certificate,
+    })
 }
 
 pub fn precert(args: &CaArgs) -> ExitCode {
@@ -527,8 +518,8 @@ fn run_issue(args: &IssueArgs) -> Result<(), Failure> {
             f.message
         ))
     })?;
-    // Kept before any log sees it, so that a failed issuance still leaves
-    // the precertificate it logged.
+    // Written before any log receives it, so that a failed issuance still
+    // leaves the precertificate it logged.
     let refs: Vec<&[u8]> = built.chain.iter().map(Vec::as_slice).collect();
     let saved = write(&args.ca.out, "precert.pem", pem_chain(&refs).as_bytes())?;
     outln!("precertificate  {}", saved.display());

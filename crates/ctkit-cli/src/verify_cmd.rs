@@ -323,7 +323,7 @@ fn skip_embedded(report: &mut FileReport, reason: &str) {
     report.note = Some(format!("embedded SCTs not verified: {reason}"));
 }
 
-/// The most a server's first flight may take, certificates included.
+/// The maximum size of a server's first flight, certificates included.
 const MAX_FLIGHT_BYTES: usize = 1 << 20;
 
 /// Reads a server's TLS 1.2 first flight and verifies its SCTs.

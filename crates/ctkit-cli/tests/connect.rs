@@ -22,7 +22,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use ctkit::der::write_tlv;
-use support::{ctkit, make_ca, start_logs, write_log_list};
+use support::{ctkit, issue_command, make_ca, start_logs, write_log_list};
 
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -45,7 +45,7 @@ fn sct_list(response_json: &[u8]) -> Vec<u8> {
     list
 }
 
-/// An OCSP response (RFC 6960 4.2.1) for `serial` whose single response
+/// Builds an OCSP response (RFC 6960 4.2.1) for `serial` whose single response
 /// carries `list` in extension 1.3.6.1.4.1.11129.2.4.5. Its signature is
 /// filler: s_server staples it as it is, and verify does not check it.
 fn ocsp_response(serial: &[u8], list: &[u8]) -> Vec<u8> {
@@ -192,20 +192,7 @@ fn connect_verifies_all_three_delivery_paths() {
 
     // Embedded SCTs from ctkit issue.
     let out = tmp.path().join("issued");
-    let issued = ctkit()
-        .arg("issue")
-        .arg("--ca")
-        .arg(&ca.cert)
-        .arg("--ca-key")
-        .arg(&ca.key)
-        .arg("--csr")
-        .arg(&ca.csr)
-        .arg("--log-list")
-        .arg(&list)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let issued = issue_command(&ca, &list, &out).output().unwrap();
     assert!(
         issued.status.success(),
         "{}",

@@ -10,7 +10,7 @@
 //! certificate checked by peers: `ctkit verify`, Python cryptography
 //! (scripts/verify_embedded_py.py), `openssl x509 -text`, `ctkit lint` and
 //! certspotter. Then the failures: a log that is down, one whose SCTs do
-//! not verify, and one that answers garbage.
+//! not verify, and one that returns garbage.
 
 mod support;
 
@@ -20,22 +20,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use support::{Ca, make_ca, start_logs, write_log_list};
+use support::{Ca, issue_command, make_ca, start_logs, write_log_list};
 use support::{ctkit, init_log};
 
 fn issue(ca: &Ca, list: &Path, out: &Path) -> Output {
-    ctkit()
-        .arg("issue")
-        .arg("--ca")
-        .arg(&ca.cert)
-        .arg("--ca-key")
-        .arg(&ca.key)
-        .arg("--csr")
-        .arg(&ca.csr)
-        .arg("--log-list")
-        .arg(list)
-        .arg("--out")
-        .arg(out)
+    issue_command(ca, list, out)
         .args(["--timeout", "5", "--attempts", "2"])
         .output()
         .unwrap()
@@ -174,7 +163,7 @@ fn issuance_survives_one_bad_log_and_names_each_failure() {
     let ca = make_ca(tmp.path(), "resilient.ctkit.test");
     let mut logs = start_logs(tmp.path(), &ca, 3);
 
-    // Log 2 answers with SCTs that carry its log ID and a well-formed
+    // Log 2 returns SCTs that carry its log ID and a well-formed
     // ECDSA signature that does not verify.
     let impostor_dir = tmp.path().join("impostor");
     init_log(&impostor_dir, &ca.root_pem, &[]);
@@ -202,7 +191,7 @@ fn issuance_survives_one_bad_log_and_names_each_failure() {
     assert!(stderr.contains("does not verify"), "{stderr}");
     assert!(text(&issued.stdout).contains("embedded        2 SCTs"));
 
-    // Log 2 answers garbage.
+    // Log 2 returns garbage.
     let garbage = fixed_server("{\"sct_version\": \"not a number\"".into());
     let list = tmp.path().join("garbage.json");
     write_log_list(
@@ -350,7 +339,7 @@ fn precert_then_embed_gives_a_verifiable_certificate() {
     );
 }
 
-/// Everything that can fail without the logs fails before any log sees the
+/// Everything that can fail without the logs fails before any log receives the
 /// precertificate, and an issued certificate is never overwritten.
 #[test]
 fn checks_run_before_submission() {
@@ -382,18 +371,7 @@ fn checks_run_before_submission() {
 
     // Two logs cannot give the three SCTs that 181 days need under Chrome.
     let out = tmp.path().join("too-long");
-    let refused = ctkit()
-        .arg("issue")
-        .arg("--ca")
-        .arg(&ca.cert)
-        .arg("--ca-key")
-        .arg(&ca.key)
-        .arg("--csr")
-        .arg(&ca.csr)
-        .arg("--log-list")
-        .arg(&list)
-        .arg("--out")
-        .arg(&out)
+    let refused = issue_command(&ca, &list, &out)
         .args(["--days", "181"])
         .output()
         .unwrap();
@@ -407,18 +385,7 @@ fn checks_run_before_submission() {
 
     // Beyond the Baseline Requirements' maximum validity: refused as input.
     let out = tmp.path().join("too-long-br");
-    let refused = ctkit()
-        .arg("issue")
-        .arg("--ca")
-        .arg(&ca.cert)
-        .arg("--ca-key")
-        .arg(&ca.key)
-        .arg("--csr")
-        .arg(&ca.csr)
-        .arg("--log-list")
-        .arg(&list)
-        .arg("--out")
-        .arg(&out)
+    let refused = issue_command(&ca, &list, &out)
         .args(["--days", "5000"])
         .output()
         .unwrap();

@@ -7,7 +7,7 @@
 
 //! `ctkit log serve` as a process on 127.0.0.1, driven over HTTP: every
 //! RFC 6962 endpoint, the proofs it returns checked by the RFC 9162
-//! verifiers, and bad input answered with a JSON 4xx.
+//! verifiers, and bad input rejected with a JSON 4xx.
 
 mod support;
 
@@ -45,7 +45,7 @@ async fn wait_for_size(client: &LogClient, size: u64) -> SignedTreeHead {
     }
 }
 
-/// The entry an SCT for this chain signs, built the RFC 6962 3.2 way.
+/// Builds the entry an SCT for this chain signs, as RFC 6962 3.2 defines it.
 fn signed_entry_for(chain: &[Vec<u8>]) -> (bool, [u8; 32], Vec<u8>) {
     let leaf = CertificateLayout::parse(&chain[0]).unwrap();
     if !leaf.is_precertificate() {

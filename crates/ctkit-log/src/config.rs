@@ -64,7 +64,7 @@ fn default_shutdown_grace() -> u64 {
 }
 
 impl LogConfig {
-    /// The settings `init` writes unless told otherwise.
+    /// Returns the settings `init` writes when no option overrides them.
     pub fn with_defaults(listen: SocketAddr) -> LogConfig {
         LogConfig {
             listen,
@@ -133,7 +133,7 @@ impl LogConfig {
         Ok(())
     }
 
-    /// The temporal shard bounds in milliseconds since the epoch.
+    /// Returns the temporal shard bounds in milliseconds since the epoch.
     pub fn shard(&self) -> Result<(Option<u64>, Option<u64>), ConfigError> {
         let parse = |field: &str, value: &Option<String>| match value {
             None => Ok(None),

@@ -595,7 +595,7 @@ async fn submit_inner(
 ) -> Result<Sct, ApiError> {
     // A submitter that names no type is taken at its word that the body
     // is JSON; one that names another type, such as curl's default form
-    // type, is told what to send.
+    // type, gets a message naming the type to send.
     let json = headers.get(header::CONTENT_TYPE).is_none_or(|v| {
         v.to_str().ok().is_some_and(|v| {
             v.split(';')

@@ -46,7 +46,7 @@ pub struct StoredSct {
     pub signature: Vec<u8>,
 }
 
-/// What `append` did with one entry.
+/// The outcome of `append` for one entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Appended {
     /// Stored at this leaf index.
@@ -68,17 +68,17 @@ pub trait Store: Send + Sync + 'static {
     /// whose identity is already stored is not added again; its stored SCT
     /// is returned instead.
     fn append(&self, entries: &[NewEntry]) -> Result<Vec<Appended>, StoreError>;
-    /// The SCT of the stored entry with this identity.
+    /// Returns the SCT of the stored entry with this identity.
     fn find_identity(&self, identity: &[u8; 32]) -> Result<Option<StoredSct>, StoreError>;
-    /// The number of committed entries, sequenced or not.
+    /// Returns the number of committed entries, sequenced or not.
     fn entry_count(&self) -> Result<u64, StoreError>;
-    /// Leaf hashes of entries `start..end`.
+    /// Returns the leaf hashes of entries `start..end`.
     fn leaf_hashes(&self, start: u64, end: u64) -> Result<Vec<Hash>, StoreError>;
-    /// Entries `start..end`.
+    /// Returns entries `start..end`.
     fn entries(&self, start: u64, end: u64) -> Result<Vec<StoredEntry>, StoreError>;
-    /// The lowest leaf index with this leaf hash.
+    /// Returns the lowest leaf index with this leaf hash.
     fn index_of(&self, leaf_hash: &Hash) -> Result<Option<u64>, StoreError>;
-    /// The tree head signed last.
+    /// Returns the tree head signed last.
     fn latest_tree_head(&self) -> Result<Option<SignedTreeHead>, StoreError>;
     /// Stores a newly signed tree head.
     fn put_tree_head(&self, sth: &SignedTreeHead) -> Result<(), StoreError>;

@@ -192,10 +192,11 @@ pub fn max_validity_days(at: i64) -> u32 {
 
 impl Request {
     /// Rejects what a publicly trusted TLS server certificate may not have
-    /// (CA/Browser Forum TLS Baseline Requirements): no subjectAltName,
-    /// malformed DNS names, CA key usages, AIA URLs that are not HTTP, a
-    /// key other than RSA or ECDSA P-256/P-384/P-521, or a validity beyond
-    /// the maximum for the issuance time `now` (seconds).
+    /// under the CA/Browser Forum TLS Baseline Requirements. That is a
+    /// missing subjectAltName, malformed DNS names, CA key usages, AIA URLs
+    /// that are not HTTP, and a key other than RSA or ECDSA P-256, P-384 or
+    /// P-521. It is also a validity beyond the maximum for the issuance
+    /// time `now`, in seconds.
     pub fn check(&self, now: i64) -> Result<(), BuildError> {
         let invalid = |m: String| Err(BuildError::Request(m));
         if self.validity_days == 0 {

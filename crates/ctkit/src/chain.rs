@@ -13,7 +13,7 @@ use crate::error::{DecodeError, Layer};
 use crate::loglist::{SpkiParts, split_spki};
 use crate::x509::CertificateLayout;
 
-/// Why a certificate is not signed by the candidate issuer.
+/// The reason a certificate is not signed by the candidate issuer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignatureCheckError {

@@ -114,7 +114,7 @@ impl<'a> MerkleTreeLeaf<'a> {
         Ok(out)
     }
 
-    /// The leaf's Merkle hash, SHA-256(0x00 || leaf_input).
+    /// Returns the leaf's Merkle hash, SHA-256(0x00 || leaf_input).
     pub fn hash(&self) -> Result<Hash, EncodeError> {
         Ok(merkle::leaf_hash(&self.encode()?))
     }
@@ -188,7 +188,7 @@ impl<'a> ExtraData<'a> {
         Ok(out)
     }
 
-    /// The chain after the entry's certificate, ending at the root.
+    /// Returns the chain after the entry's certificate, ending at the root.
     pub fn chain(&self) -> &[&'a [u8]] {
         match self {
             ExtraData::X509 { chain } | ExtraData::Precert { chain, .. } => chain,

@@ -249,7 +249,7 @@ pub fn verify_consistency(
     Ok(())
 }
 
-/// A Merkle tree held in memory that grows by appending leaves and answers
+/// A Merkle tree held in memory that grows by appending leaves and returns
 /// roots and proofs for any earlier size in O(log² n) hashes.
 ///
 /// Every complete subtree is stored: level 0 holds the leaf hashes, level k
@@ -266,7 +266,7 @@ impl Tree {
         Self::default()
     }
 
-    /// The number of leaves.
+    /// Returns the number of leaves.
     pub fn len(&self) -> u64 {
         self.levels.first().map_or(0, |l| l.len() as u64)
     }
@@ -304,7 +304,7 @@ impl Tree {
         row.get(usize::try_from(index).ok()?).copied()
     }
 
-    /// The root of the tree of the first `size` leaves.
+    /// Returns the root of the tree of the first `size` leaves.
     pub fn root(&self, size: u64) -> Option<Hash> {
         match size {
             0 => Some(empty_root()),
@@ -313,7 +313,7 @@ impl Tree {
         }
     }
 
-    /// The audit path for leaf `index` in the tree of the first `size`
+    /// Returns the audit path for leaf `index` in the tree of the first `size`
     /// leaves, or `None` unless `index` < `size` <= the number of leaves.
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Option<Vec<Hash>> {
         if index >= size || size > self.len() {
@@ -324,7 +324,7 @@ impl Tree {
         Some(proof)
     }
 
-    /// The consistency proof from the first `first` leaves to the first
+    /// Returns the consistency proof from the first `first` leaves to the first
     /// `second`, or `None` unless 0 < `first` <= `second` <= the number of
     /// leaves.
     pub fn consistency_proof(&self, first: u64, second: u64) -> Option<Vec<Hash>> {
@@ -393,7 +393,7 @@ impl Tree {
     }
 }
 
-/// The largest power of two smaller than `n`, for `n` > 1.
+/// Returns the largest power of two smaller than `n`, for `n` > 1.
 fn split_u64(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
@@ -406,7 +406,7 @@ mod tree_tests {
         (0..n).map(|i| leaf_hash(&[i])).collect()
     }
 
-    /// The stored-subtree answers agree with the direct recursion over the
+    /// The stored-subtree results agree with the direct recursion over the
     /// leaf list for every size, index and pair of sizes up to 33.
     #[test]
     fn agrees_with_direct_recursion() {

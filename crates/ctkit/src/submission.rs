@@ -11,15 +11,15 @@ use crate::x509::{CertificateLayout, OID_PRECERT_POISON};
 
 use crate::roots::Roots;
 
-/// Which endpoint a chain came through.
+/// The endpoint a chain came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
     AddChain,
     AddPreChain,
 }
 
-/// Why a chain is refused. Every variant is the submitter's fault and maps
-/// to a 400 response.
+/// The reason a chain is rejected. Every variant is the submitter's fault
+/// and maps to a 400 response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
     #[error("the chain is empty")]
@@ -238,20 +238,7 @@ pub fn check_chain(
         });
     }
 
-    // The precertificate's issuer, and the final certificate's issuer when a
-    // Precertificate Signing Certificate stands between them (RFC 6962 3.1).
-    let issuer_der = *rest.first().ok_or(Rejection::UnknownRoot(0))?;
-    let issuer = parse_known(issuer_der)?;
-    let (issuer_key_hash, tbs) = if issuer.has_precert_signing_purpose() {
-        let final_der = *rest.get(1).ok_or(Rejection::MissingFinalIssuer)?;
-        let final_issuer = parse_known(final_der)?;
-        (
-            final_issuer.key_hash(),
-            leaf.precert_tbs_with_preissuer(&issuer),
-        )
-    } else {
-        (issuer.key_hash(), leaf.precert_tbs())
-    };
+    let (issuer_key_hash, tbs) = precert_entry(leaf, &rest)?;
     let extra = ExtraData::Precert {
         precertificate: leaf.der,
         chain: rest,
@@ -267,11 +254,33 @@ pub fn check_chain(
     })
 }
 
-fn parse_known(der: &[u8]) -> Result<CertificateLayout<'_>, Rejection> {
-    CertificateLayout::parse_lenient(der).map_err(|e| Rejection::Unparsable {
-        index: 1,
-        message: e.to_string(),
-    })
+/// Computes the issuer key hash and TBSCertificate of a precertificate's
+/// log entry (RFC 6962 3.2). `chain` holds the certificates after the
+/// precertificate: its issuer, then the CA that issues the final
+/// certificate when that issuer is a Precertificate Signing Certificate.
+pub fn precert_entry(
+    precert: &CertificateLayout<'_>,
+    chain: &[&[u8]],
+) -> Result<([u8; 32], Vec<u8>), Rejection> {
+    let parse = |index: usize| -> Result<CertificateLayout<'_>, Rejection> {
+        let der = chain.get(index - 1).ok_or(match index {
+            1 => Rejection::UnknownRoot(0),
+            _ => Rejection::MissingFinalIssuer,
+        })?;
+        CertificateLayout::parse_lenient(der).map_err(|e| Rejection::Unparsable {
+            index,
+            message: e.to_string(),
+        })
+    };
+    let issuer = parse(1)?;
+    if issuer.has_precert_signing_purpose() {
+        let final_issuer = parse(2)?;
+        return Ok((
+            final_issuer.key_hash(),
+            precert.precert_tbs_with_preissuer(&issuer),
+        ));
+    }
+    Ok((issuer.key_hash(), precert.precert_tbs()))
 }
 
 fn check_shard(leaf: &CertificateLayout<'_>, policy: &Policy) -> Result<(), Rejection> {

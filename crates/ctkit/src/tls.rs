@@ -6,7 +6,7 @@
 //! In TLS 1.2 these messages come before any key exchange, in the clear,
 //! so reading them takes no cryptography. [`client_hello`] offers TLS 1.2
 //! only, with the status_request and signed_certificate_timestamp
-//! extensions; the caller sends it, feeds what the server answers to
+//! extensions. The caller sends it, feeds the server's reply to
 //! [`read_server_flight`] until it returns the flight, and closes the
 //! connection. The handshake is not completed and the server is not
 //! authenticated: the SCTs are checked against the logs, and the
@@ -26,7 +26,7 @@ const SERVER_HELLO_DONE: u8 = 14;
 const CERTIFICATE_STATUS: u8 = 22;
 const EXTENSION_SCT: u16 = 18;
 
-/// What the server's first flight says about CT.
+/// The CT data of a server's first flight.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServerFlight {
     /// The negotiated protocol version, 0x0303 for TLS 1.2.
@@ -41,7 +41,7 @@ pub struct ServerFlight {
     pub ocsp_response: Option<Vec<u8>>,
 }
 
-/// Builds a TLS 1.2 ClientHello record that asks for SCTs and a stapled
+/// Builds a TLS 1.2 ClientHello record that requests SCTs and a stapled
 /// OCSP response. `server_name` goes into the SNI extension unless it is
 /// an IP address; `random` is the client random.
 pub fn client_hello(server_name: Option<&str>, random: [u8; 32]) -> Vec<u8> {
@@ -316,7 +316,7 @@ mod tests {
         assert_eq!(flight.sct_list, Some(vec![0xaa, 0xbb, 0xcc]));
         assert_eq!(flight.certificates, vec![vec![0x30, 0x00]]);
         assert_eq!(flight.ocsp_response, Some(vec![0x30, 0x00]));
-        // Every shorter prefix asks for more bytes, never an error.
+        // Every shorter prefix needs more bytes and is never an error.
         for cut in 0..data.len() {
             assert_eq!(read_server_flight(&data[..cut]), Ok(None), "cut {cut}");
         }

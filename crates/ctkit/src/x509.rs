@@ -476,7 +476,7 @@ impl<'a> CertificateLayout<'a> {
         out
     }
 
-    /// Tests whether basicConstraints says cA TRUE (RFC 5280 4.2.1.9).
+    /// Tests whether basicConstraints sets cA to TRUE (RFC 5280 4.2.1.9).
     pub fn is_ca(&self) -> bool {
         const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
         let Some(extension) = self.extension(BASIC_CONSTRAINTS) else {

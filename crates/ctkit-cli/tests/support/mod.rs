@@ -74,7 +74,7 @@ impl Pki {
         params
     }
 
-    /// A final certificate under the intermediate, with its chain.
+    /// Issues a final certificate under the intermediate, with its chain.
     pub fn chain(&self, n: u64) -> Vec<Vec<u8>> {
         let key = KeyPair::generate().unwrap();
         let cert = Self::leaf_params(&format!("leaf{n}.ctkit.test"), n + 1)
@@ -83,8 +83,8 @@ impl Pki {
         vec![cert.der().to_vec(), self.intermediate.der().to_vec()]
     }
 
-    /// A precertificate with its chain, signed by the intermediate or by
-    /// the Precertificate Signing Certificate.
+    /// Issues a precertificate with its chain, signed by the intermediate or
+    /// by the Precertificate Signing Certificate.
     pub fn pre_chain(&self, n: u64, via_signer: bool) -> Vec<Vec<u8>> {
         let key = KeyPair::generate().unwrap();
         let mut params = Self::leaf_params(&format!("pre{n}.ctkit.test"), n + 1);
@@ -285,4 +285,23 @@ pub fn start_logs(tmp: &Path, ca: &Ca, count: usize) -> Vec<(PathBuf, Server)> {
             (dir, server)
         })
         .collect()
+}
+
+/// Returns a `ctkit issue` command for this CA's CSR, the logs of `list`,
+/// and the output directory `out`; callers add options and run it.
+pub fn issue_command(ca: &Ca, list: &Path, out: &Path) -> Command {
+    let mut command = ctkit();
+    command
+        .arg("issue")
+        .arg("--ca")
+        .arg(&ca.cert)
+        .arg("--ca-key")
+        .arg(&ca.key)
+        .arg("--csr")
+        .arg(&ca.csr)
+        .arg("--log-list")
+        .arg(list)
+        .arg("--out")
+        .arg(out);
+    command
 }
